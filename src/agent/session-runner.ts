@@ -1,0 +1,218 @@
+/**
+ * Assembles one session from its parts (provider, tools, policy, sandbox, transcript) and runs
+ * the loop. Front ends (headless now, the terminal UI later) build a SessionConfig, subscribe
+ * their renderers to the bus, and call runAgentSession; none of them re-implements the loop.
+ */
+import type { EventBus } from '../events/bus.ts';
+import type { PermissionMode } from '../events/schema.ts';
+import { buildSystemPrompt } from '../context/system-prompt.ts';
+import { streamWithRetry } from '../model/retry.ts';
+import { costOf } from '../model/pricing.ts';
+import type { ModelProvider, UserBlock } from '../model/types.ts';
+import { buildChildEnv } from '../policy/child-env.ts';
+import { Policy } from '../policy/decide.ts';
+import type { Rule } from '../policy/rules.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import type { RebuiltSession } from '../session/conversation.ts';
+import { createFileTools } from '../tools/file-tools.ts';
+import { createProcessTools } from '../tools/process-tools.ts';
+import { ToolRegistry } from '../tools/registry.ts';
+import type { AnyTool, ToolEnvironment } from '../tools/types.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import { runLoop, type EndReason, type LoopState } from './loop.ts';
+import { runToolCall, type Approver } from './tool-runner.ts';
+
+export interface SessionConfig {
+  readonly sessionId: string;
+  readonly projectRoot: string;
+  readonly provider: ModelProvider;
+  readonly bus: EventBus;
+  readonly permissionMode: PermissionMode;
+  readonly allowRules: readonly Rule[];
+  readonly denyRules: readonly Rule[];
+  /** Tools removed from what the model is offered (bare names in --disallowed-tools). */
+  readonly hiddenTools: ReadonlySet<string>;
+  readonly maxTurns: number;
+  readonly headless: boolean;
+  readonly approve: Approver;
+  readonly sandbox: Sandbox;
+  readonly parentEnv: Readonly<Record<string, string | undefined>>;
+  /** Masks secrets; the same function the bus applies to every event. */
+  readonly redact: (text: string) => string;
+  readonly home: string;
+  readonly ripgrepPath: string | null;
+  readonly wardVersion: string;
+  /** Aborted with reason 'SIGINT' or 'SIGTERM' to cancel. */
+  readonly signal: AbortSignal;
+  /** The earlier conversation when resuming, or null for a new session. */
+  readonly resumed: RebuiltSession | null;
+  readonly limits?: Partial<SessionLimits>;
+  /** Injected by tests so retries do not wait. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface SessionLimits {
+  readonly maxOutputTokens: number;
+  readonly commandTimeoutMs: number;
+  readonly maxCommandTimeoutMs: number;
+  readonly outputCapChars: number;
+  readonly requestAttempts: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  maxOutputTokens: 16_000,
+  commandTimeoutMs: 120_000,
+  maxCommandTimeoutMs: 600_000,
+  outputCapChars: 30_000,
+  requestAttempts: 5,
+};
+
+export interface SessionOutcome {
+  readonly reason: EndReason;
+  readonly result: string;
+  readonly exitCode: ExitCode;
+}
+
+/** Builds every tool for a session; the registry filters what the model is offered. */
+export function createSessionTools(env: ToolEnvironment): { tools: AnyTool[]; shutdown: () => Promise<void> } {
+  const processTools = createProcessTools(env);
+  return { tools: [...createFileTools(env), ...processTools.tools], shutdown: () => processTools.shell.killAll() };
+}
+
+export async function runAgentSession(config: SessionConfig, prompt: string | null): Promise<SessionOutcome> {
+  const limits = { ...DEFAULT_LIMITS, ...config.limits };
+  const { bus, provider } = config;
+  const startedAt = performance.now();
+  const { redact } = config;
+
+  const env: ToolEnvironment = {
+    projectRoot: config.projectRoot,
+    sandbox: config.sandbox,
+    childEnv: buildChildEnv(config.parentEnv),
+    commandTimeoutMs: limits.commandTimeoutMs,
+    maxCommandTimeoutMs: limits.maxCommandTimeoutMs,
+    outputCapChars: limits.outputCapChars,
+    ripgrepPath: config.ripgrepPath,
+    fetch: globalThis.fetch,
+  };
+  const { tools, shutdown } = createSessionTools(env);
+  const registry = new ToolRegistry(tools.filter((tool) => !config.hiddenTools.has(tool.name)));
+  const policy = new Policy({
+    mode: config.permissionMode,
+    allow: config.allowRules,
+    deny: config.denyRules,
+    projectRoot: config.projectRoot,
+    home: config.home,
+  });
+  const system = buildSystemPrompt({
+    projectRoot: config.projectRoot,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString().slice(0, 10),
+    permissionMode: config.permissionMode,
+    headless: config.headless,
+  });
+
+  bus.emit({
+    type: 'session_started',
+    sessionId: config.sessionId,
+    cwd: config.projectRoot,
+    provider: provider.name,
+    model: provider.model,
+    baseUrl: provider.baseUrl,
+    permissionMode: config.permissionMode,
+    wardVersion: config.wardVersion,
+    resumed: config.resumed !== null,
+  });
+
+  const firstUser: UserBlock[] = [...(config.resumed?.pendingUser ?? [])];
+  if (prompt !== null) {
+    bus.emit({ type: 'user_message', text: prompt });
+    firstUser.push({ type: 'text', text: prompt });
+  }
+  const state: LoopState = {
+    messages: [...(config.resumed?.messages ?? [])],
+    turns: config.resumed?.turns ?? 0,
+    usage: config.resumed?.usage ?? { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 },
+    costUsd: config.resumed?.costUsd ?? 0,
+  };
+
+  let outcome;
+  try {
+    outcome = await runLoop(
+      {
+        provider,
+        registry,
+        bus,
+        system,
+        maxOutputTokens: limits.maxOutputTokens,
+        maxTurns: config.maxTurns,
+        signal: config.signal,
+        priceOf: (usage) => costOf(provider.model, usage),
+        requestTurn: (messages, turn) => {
+          bus.emit({ type: 'model_request', turn, attempt: 1, messageCount: messages.length });
+          return streamWithRetry(
+            provider,
+            { system, messages, tools: registry.specs(), maxOutputTokens: limits.maxOutputTokens },
+            {
+              signal: config.signal,
+              maxAttempts: limits.requestAttempts,
+              onDelta: (delta) => {
+                if (delta.kind === 'text') bus.emit({ type: 'text_delta', turn, text: delta.text });
+              },
+              onRetry: (info) => {
+                bus.emit({ type: 'retry', ...info });
+                bus.emit({ type: 'model_request', turn, attempt: info.attempt + 1, messageCount: messages.length });
+              },
+              ...(config.sleep ? { sleep: config.sleep } : {}),
+            },
+          );
+        },
+        runTool: (call) =>
+          runToolCall(call, {
+            registry,
+            policy,
+            approve: config.approve,
+            bus,
+            redact,
+            projectRoot: config.projectRoot,
+            outputCapChars: limits.outputCapChars,
+            callTimeoutMs: limits.maxCommandTimeoutMs + 30_000,
+            signal: config.signal,
+          }),
+      },
+      state,
+      firstUser,
+    );
+  } finally {
+    await shutdown();
+  }
+
+  const exitCode = exitCodeFor(outcome.reason, config.signal);
+  if (outcome.reason === 'error') {
+    bus.emit({ type: 'error', message: outcome.result, hint: 'the session is saved; fix the cause and run again with --continue', fatal: true });
+  }
+  bus.emit({
+    type: 'session_ended',
+    reason: outcome.reason,
+    result: outcome.result,
+    turns: state.turns,
+    totalUsage: state.usage,
+    totalCostUsd: state.costUsd,
+    durationMs: Math.round(performance.now() - startedAt),
+    exitCode,
+  });
+  return { reason: outcome.reason, result: outcome.result, exitCode };
+}
+
+function exitCodeFor(reason: EndReason, signal: AbortSignal): ExitCode {
+  switch (reason) {
+    case 'completed':
+      return EXIT.success;
+    case 'max_turns':
+      return EXIT.maxTurns;
+    case 'cancelled':
+      return signal.reason === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+    case 'error':
+      return EXIT.failure;
+  }
+}

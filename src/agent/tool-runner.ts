@@ -1,0 +1,122 @@
+/**
+ * The one path every tool call takes, in this order:
+ *   proposed -> known tool? -> arguments parse? -> zod validation -> policy decision
+ *   -> approval (only for "ask") -> execute with timeout -> output cap -> redaction -> finished
+ * Each step emits its event. Failures at any step become a tool result the model reads
+ * (isError), never an exception out of the loop: the model can correct a bad argument.
+ */
+import type { EventBus } from '../events/bus.ts';
+import type { ToolResultBlock, ToolUseBlock } from '../model/types.ts';
+import type { Policy, PolicyDecision } from '../policy/decide.ts';
+import type { ToolRegistry } from '../tools/registry.ts';
+import { capOutput } from '../tools/output-cap.ts';
+import type { AnyTool, ToolResult } from '../tools/types.ts';
+
+export interface ApprovalRequest {
+  readonly callId: string;
+  readonly tool: string;
+  readonly input: unknown;
+  readonly decision: PolicyDecision;
+}
+
+export interface ApprovalOutcome {
+  readonly approved: boolean;
+  readonly by: 'user' | 'headless';
+  readonly reason: string;
+}
+
+export type Approver = (request: ApprovalRequest) => Promise<ApprovalOutcome>;
+
+export interface ToolRunnerDeps {
+  readonly registry: ToolRegistry;
+  readonly policy: Policy;
+  readonly approve: Approver;
+  readonly bus: EventBus;
+  readonly redact: (text: string) => string;
+  readonly projectRoot: string;
+  readonly outputCapChars: number;
+  /** Upper bound on any one call, on top of a tool's own timeout (bash has its own). */
+  readonly callTimeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Promise<ToolResultBlock> {
+  const { bus } = deps;
+  const started = performance.now();
+  bus.emit({ type: 'tool_proposed', callId: call.id, tool: call.name, input: call.input });
+
+  const finish = (status: 'ok' | 'error' | 'denied', raw: string, exitCode?: number | null): ToolResultBlock => {
+    // Redact before capping: a cut through the middle of a token could leave a prefix too
+    // short for its pattern to recognise.
+    const capped = capOutput(deps.redact(raw), deps.outputCapChars);
+    const output = capped.text;
+    bus.emit({
+      type: 'tool_finished',
+      callId: call.id,
+      tool: call.name,
+      status,
+      output,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      truncated: capped.truncated,
+      ...(exitCode === undefined ? {} : { exitCode }),
+    });
+    return { type: 'tool_result', toolUseId: call.id, content: output, isError: status !== 'ok' };
+  };
+
+  const tool = deps.registry.get(call.name);
+  if (tool === undefined) {
+    return finish('error', `Unknown tool "${call.name}". Available tools: ${deps.registry.names().join(', ')}.`);
+  }
+  if (call.inputError !== undefined) {
+    return finish('error', `The arguments for ${call.name} were not valid JSON (${call.inputError}). Send them again as a JSON object.`);
+  }
+  const parsed = tool.inputSchema.safeParse(call.input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `- ${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`);
+    return finish('error', `Invalid arguments for ${call.name}:\n${problems.join('\n')}\nFix the arguments and call ${call.name} again.`);
+  }
+  const input: unknown = parsed.data;
+
+  const decision = decideSafely(tool, input, deps);
+  bus.emit({ type: 'tool_decision', callId: call.id, tool: call.name, ...decision });
+  if (decision.decision === 'deny') {
+    return finish('denied', `Permission denied: ${decision.reason} (${decision.source}). Do not retry this call; choose another approach or ask the user.`);
+  }
+  if (decision.decision === 'ask') {
+    const outcome = await deps.approve({ callId: call.id, tool: call.name, input, decision });
+    bus.emit({ type: 'tool_approval', callId: call.id, ...outcome });
+    if (!outcome.approved) {
+      return finish('denied', `Permission denied: ${outcome.reason} Do not retry this call; choose another approach or tell the user what you need.`);
+    }
+  }
+
+  bus.emit({ type: 'tool_started', callId: call.id, tool: call.name });
+  const result = await executeWithTimeout(tool, input, deps);
+  return finish(result.isError ? 'error' : 'ok', result.output, result.exitCode);
+}
+
+function decideSafely(tool: AnyTool, input: unknown, deps: ToolRunnerDeps): PolicyDecision {
+  try {
+    const target = tool.target(input, deps.projectRoot);
+    return deps.policy.decide({ tool: tool.name, kind: tool.kind, target });
+  } catch (error) {
+    // A policy that cannot decide must not fail open.
+    return { decision: 'deny', reason: `the policy could not evaluate this call (${(error as Error).message})`, source: 'fail-closed' };
+  }
+}
+
+async function executeWithTimeout(tool: AnyTool, input: unknown, deps: ToolRunnerDeps): Promise<ToolResult> {
+  const timeout = AbortSignal.timeout(deps.callTimeoutMs);
+  const signal = AbortSignal.any([deps.signal, timeout]);
+  try {
+    const result = await tool.execute(input, { projectRoot: deps.projectRoot, signal });
+    if (result.todos !== undefined) deps.bus.emit({ type: 'todos_updated', todos: [...result.todos] });
+    return result;
+  } catch (error) {
+    if (timeout.aborted) return { output: `${tool.name} did not finish within ${deps.callTimeoutMs} ms and was stopped.`, isError: true };
+    if (deps.signal.aborted) return { output: `${tool.name} was cancelled by the user.`, isError: true };
+    // An exception inside a tool is a bug or an environment failure; the model still gets
+    // a result so the conversation stays well-formed.
+    return { output: `${tool.name} failed unexpectedly: ${(error as Error).message}`, isError: true };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Command-line parsing for ward. Built on node:util parseArgs in strict mode: an unknown flag
+ * or a missing value is a usage error that names the flag, never silently ignored.
+ */
+import { parseArgs } from 'node:util';
+import type { PermissionMode } from '../events/schema.ts';
+import { UsageError } from './usage-error.ts';
+
+export type OutputFormat = 'text' | 'json' | 'stream-json';
+
+export interface HeadlessArgs {
+  readonly command: 'run';
+  /** The prompt from the command line; null means read it from stdin (or none, on resume). */
+  readonly prompt: string | null;
+  readonly print: boolean;
+  readonly outputFormat: OutputFormat;
+  readonly model: string | undefined;
+  readonly provider: string | undefined;
+  readonly baseUrl: string | undefined;
+  readonly maxTurns: number;
+  readonly permissionMode: PermissionMode;
+  readonly allowedTools: readonly string[];
+  readonly disallowedTools: readonly string[];
+  readonly continueLatest: boolean;
+  readonly resumeId: string | undefined;
+  readonly cwd: string | undefined;
+  readonly quiet: boolean;
+}
+
+export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs;
+
+const OPTIONS = {
+  print: { type: 'boolean', short: 'p' },
+  'output-format': { type: 'string' },
+  model: { type: 'string', short: 'm' },
+  provider: { type: 'string' },
+  'base-url': { type: 'string' },
+  'max-turns': { type: 'string' },
+  'permission-mode': { type: 'string' },
+  'allowed-tools': { type: 'string', multiple: true },
+  'disallowed-tools': { type: 'string', multiple: true },
+  continue: { type: 'boolean', short: 'c' },
+  resume: { type: 'string', short: 'r' },
+  cwd: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export const DEFAULT_MAX_TURNS = 100;
+
+const MODE_ALIASES: Readonly<Record<string, PermissionMode>> = {
+  default: 'default',
+  'accept-edits': 'accept-edits',
+  acceptEdits: 'accept-edits',
+  plan: 'plan',
+  bypass: 'bypass',
+  bypassPermissions: 'bypass',
+};
+
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error as Error), 'run ward --help for the list of options');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { command: 'help' };
+  if (values.version === true) return { command: 'version' };
+
+  const outputFormat = values['output-format'] ?? 'text';
+  if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'stream-json') {
+    throw new UsageError(`--output-format must be text, json or stream-json, not "${outputFormat}"`);
+  }
+  const modeText = values['permission-mode'] ?? 'default';
+  const permissionMode = MODE_ALIASES[modeText];
+  if (permissionMode === undefined) {
+    throw new UsageError(`--permission-mode must be one of default, accept-edits, plan, bypass, not "${modeText}"`);
+  }
+  if (values.continue === true && values.resume !== undefined) {
+    throw new UsageError('--continue and --resume cannot be combined: --continue takes the latest session, --resume ID a given one');
+  }
+
+  return {
+    command: 'run',
+    prompt: positionals.length > 0 ? positionals.join(' ') : null,
+    print: values.print === true,
+    outputFormat,
+    model: nonEmpty(values.model, '--model'),
+    provider: nonEmpty(values.provider, '--provider'),
+    baseUrl: parseBaseUrl(values['base-url']),
+    maxTurns: parseMaxTurns(values['max-turns']),
+    permissionMode,
+    allowedTools: values['allowed-tools'] ?? [],
+    disallowedTools: values['disallowed-tools'] ?? [],
+    continueLatest: values.continue === true,
+    resumeId: nonEmpty(values.resume, '--resume'),
+    cwd: nonEmpty(values.cwd, '--cwd'),
+    quiet: values.quiet === true,
+  };
+}
+
+function describeParseError(error: Error): string {
+  // parseArgs messages are good but long; keep the part naming the flag.
+  const message = error.message.replace(/\. To specify a positional argument.*$/s, '');
+  return message.replace(/^Unknown option/, 'unknown option');
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
+function parseMaxTurns(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_TURNS;
+  const turns = Number(value);
+  if (!Number.isInteger(turns) || turns < 1) throw new UsageError(`--max-turns must be a whole number of at least 1, not "${value}"`);
+  return turns;
+}
+
+function parseBaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--base-url "${value}" is not a URL; write it like http://localhost:11434/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--base-url must be an http or https URL, not "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}

@@ -1,0 +1,40 @@
+export const HELP_TEXT = `ward: a coding agent that runs every action through one governed path.
+
+Usage:
+  ward -p "PROMPT" [options]        run a task headless and print the result
+  echo "PROMPT" | ward -p [options] the prompt may come on stdin
+  ward --continue -p "PROMPT"       continue this project's latest session
+  ward --resume ID -p "PROMPT"      continue a given session
+
+Options:
+  -p, --print                   headless mode: run the task, print the result, exit
+      --output-format FORMAT    text (default), json (one object at the end) or
+                                stream-json (one JSON event per line)
+  -m, --model MODEL             model id (default depends on the provider)
+      --provider NAME           anthropic or openai (OpenAI-compatible servers too)
+      --base-url URL            provider endpoint, e.g. http://localhost:11434/v1
+      --max-turns N             stop after N model turns (default 100)
+      --permission-mode MODE    default | accept-edits | plan | bypass
+      --allowed-tools RULES     allow matching calls without asking, e.g.
+                                "read,grep" or "bash(npm test)" or "bash(git diff:*)"
+      --disallowed-tools RULES  deny matching calls; a bare tool name also hides the
+                                tool from the model
+  -c, --continue                resume this project's most recent session
+  -r, --resume ID               resume the session with this id
+      --cwd DIR                 project folder (default: the current directory)
+  -q, --quiet                   text format: print only the final answer
+  -h, --help                    show this help
+  -v, --version                 print ward's version
+
+Providers (first match wins unless --provider is given):
+  ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL    Anthropic Messages API
+  OPENAI_API_KEY / OPENAI_BASE_URL          OpenAI or any OpenAI-compatible server
+  nothing set                               ward looks for a local server (Ollama,
+                                            LM Studio, vLLM, llama.cpp) on loopback
+
+Exit codes:
+  0 done   1 failed (provider or internal error)   2 bad usage or configuration
+  3 stopped at --max-turns   130 interrupted (SIGINT)   143 terminated (SIGTERM)
+
+State: transcripts are kept under $WARD_HOME (default ~/.ward).
+`;

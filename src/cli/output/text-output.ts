@@ -1,0 +1,124 @@
+/**
+ * `--output-format text`: a readable trace of the session on stderr (each tool call, its
+ * permission decision with the reason, its result, token usage) and the model's final answer
+ * alone on stdout, so `ward -p … > answer.txt` captures just the answer.
+ */
+import type { WardEvent } from '../../events/schema.ts';
+import type { Write } from './json-output.ts';
+
+export interface TextRendererOptions {
+  readonly trace: Write;
+  readonly answer: Write;
+  readonly quiet: boolean;
+  readonly color: boolean;
+}
+
+const MAX_RESULT_LINES = 8;
+
+export function textRenderer(options: TextRendererOptions): (event: WardEvent) => void {
+  const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const dim = (text: string): string => paint('2', text);
+  const trace = (line: string): void => {
+    if (!options.quiet) options.trace(`${line}\n`);
+  };
+  let sessionId = '';
+  const pending = new Map<string, string[]>();
+
+  return (event) => {
+    switch (event.type) {
+      case 'session_started':
+        sessionId = event.sessionId;
+        trace(dim(`ward ${event.wardVersion} · ${event.provider} ${event.model} at ${event.baseUrl} · mode ${event.permissionMode} · session ${event.sessionId}${event.resumed ? ' (resumed)' : ''}`));
+        break;
+      case 'assistant_message': {
+        const hasCalls = event.content.some((block) => block.type === 'tool_use');
+        const text = event.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('').trim();
+        // The final answer goes to stdout at the end; narration between tool calls is trace.
+        if (hasCalls && text !== '') trace(`\n${text}`);
+        break;
+      }
+      // A call's lines are held until it finishes, so parallel calls print as whole blocks.
+      case 'tool_proposed':
+        pending.set(event.callId, [`\n${paint('1', '●')} ${paint('1', event.tool)} ${describeInput(event.tool, event.input)}`]);
+        break;
+      case 'tool_decision': {
+        const mark = event.decision === 'allow' ? paint('32', 'allow') : event.decision === 'deny' ? paint('31', 'deny') : paint('33', 'ask');
+        pending.get(event.callId)?.push(`  ${mark}: ${event.reason} ${dim(`[${event.source}]`)}`);
+        break;
+      }
+      case 'tool_approval':
+        pending.get(event.callId)?.push(`  ${event.approved ? paint('32', 'approved') : paint('31', 'not approved')}: ${event.reason}`);
+        break;
+      case 'tool_finished':
+        for (const line of pending.get(event.callId) ?? []) trace(line);
+        pending.delete(event.callId);
+        trace(formatResult(event.status, event.output, event.durationMs, dim));
+        break;
+      case 'todos_updated':
+        for (const todo of event.todos) trace(`  ${todo.status === 'completed' ? '[x]' : todo.status === 'in_progress' ? '[~]' : '[ ]'} ${todo.content}`);
+        break;
+      case 'usage': {
+        const u = event.usage;
+        const cost = event.costUsd === null ? 'cost unknown for this model' : `$${event.costUsd.toFixed(4)}`;
+        trace(dim(`  tokens: ${u.inputTokens} in, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write, ${u.outputTokens} out · ${cost}`));
+        break;
+      }
+      case 'retry':
+        trace(paint('33', `  retrying (attempt ${event.attempt + 1} of ${event.maxAttempts}) in ${Math.round(event.delayMs)} ms: ${event.reason}`));
+        break;
+      case 'warning':
+        trace(paint('33', `warning: ${event.message}`));
+        break;
+      case 'error':
+        options.trace(`${paint('31', `ward: ${event.message}`)}\n${event.hint === undefined ? '' : `  ${event.hint}\n`}`);
+        break;
+      case 'session_ended': {
+        const u = event.totalUsage;
+        const cost = event.totalCostUsd === null ? 'cost unknown (model not in the price table)' : `$${event.totalCostUsd.toFixed(4)}`;
+        trace(
+          dim(
+            `\n${event.reason} after ${event.turns} turns in ${(event.durationMs / 1000).toFixed(1)} s · tokens: ${u.inputTokens} in, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write, ${u.outputTokens} out · ${cost}\n` +
+              `session ${sessionId}: resume with ward --resume ${sessionId} -p "..."`,
+          ),
+        );
+        if (event.reason === 'completed' && event.result !== '') options.answer(`${event.result}\n`);
+        else if (event.reason === 'max_turns' || event.reason === 'cancelled') options.trace(`ward: ${event.result}\n`);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+}
+
+function describeInput(tool: string, input: unknown): string {
+  if (input === null || typeof input !== 'object') return '';
+  const fields = input as Record<string, unknown>;
+  const pick = (key: string): string | null => (typeof fields[key] === 'string' ? fields[key] : null);
+  const main = tool === 'bash' ? pick('command') : (pick('path') ?? pick('pattern') ?? pick('url') ?? pick('job_id'));
+  const text = main ?? JSON.stringify(input);
+  return oneLine(text, 160);
+}
+
+/** Short results whole; long ones as their first and last lines, where errors usually are. */
+function formatResult(status: string, output: string, durationMs: number, dim: (text: string) => string): string {
+  const lines = output.split('\n');
+  while (lines.length > 0 && lines.at(-1)?.trim() === '') lines.pop();
+  while (lines.length > 0 && lines[0]?.trim() === '') lines.shift();
+  const indent = (line: string): string => `    ${oneLine(line, 200)}`;
+  let shown: string[];
+  if (lines.length <= MAX_RESULT_LINES + 2) {
+    shown = lines.map(indent);
+  } else {
+    const half = MAX_RESULT_LINES / 2;
+    const omitted = lines.length - MAX_RESULT_LINES;
+    shown = [...lines.slice(0, half).map(indent), dim(`    … ${omitted} more line${omitted === 1 ? '' : 's'} …`), ...lines.slice(-half).map(indent)];
+  }
+  const head = `  ⎿ ${status} ${dim(`(${durationMs < 10 ? durationMs.toFixed(1) : Math.round(durationMs)} ms)`)}`;
+  return [head, ...shown].join('\n');
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ⏎ ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

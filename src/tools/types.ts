@@ -1,0 +1,80 @@
+/**
+ * The contract every tool implements. A tool's schema and declared effects are data the
+ * runner and the policy read; its logic is `execute`. Validation, the permission decision,
+ * the timeout, the output cap, redaction and events all happen outside the tool, in one place
+ * (src/agent/tool-runner.ts), so no tool can skip them.
+ */
+import type { z } from 'zod';
+import type { Sandbox } from '../sandbox/types.ts';
+
+/**
+ * What a call does, for the policy. `read`: reads local files; `edit`: changes local files;
+ * `execute`: runs a program; `network`: reaches off the machine; `internal`: touches only
+ * ward's own session state (the todo list). When in doubt a tool declares itself `execute`.
+ */
+export type ToolKind = 'read' | 'edit' | 'execute' | 'network' | 'internal';
+
+/** What a particular call would touch, resolved to absolute paths, for the policy to judge. */
+export interface CallTarget {
+  readonly paths?: readonly string[];
+  readonly command?: string;
+  /** Where a command would run: the shell keeps its directory between calls. */
+  readonly cwd?: string;
+  readonly url?: string;
+}
+
+export interface Todo {
+  readonly content: string;
+  readonly status: 'pending' | 'in_progress' | 'completed';
+}
+
+export interface ToolResult {
+  /** What the model reads. Errors are results too: `isError` tells the model it failed. */
+  readonly output: string;
+  readonly isError: boolean;
+  readonly exitCode?: number | null;
+  /** Set by the todo tool: the list to show the user. */
+  readonly todos?: readonly Todo[];
+}
+
+export interface ToolContext {
+  /** The project root: the folder ward was started in. */
+  readonly projectRoot: string;
+  /** Aborted on cancellation (SIGINT/SIGTERM) or when the call's timeout passes. */
+  readonly signal: AbortSignal;
+}
+
+export interface ToolDefinition<Input = unknown> {
+  /** The name the model calls it by. */
+  readonly name: string;
+  /** Written for the model: what it does, when to use it, what it returns. */
+  readonly description: string;
+  readonly inputSchema: z.ZodType<Input>;
+  readonly kind: ToolKind;
+  /** Read-only calls of one turn may run in parallel; everything else runs in order. */
+  readonly readOnly: boolean;
+  /** Resolve what this call would touch, so the policy can decide before anything runs. */
+  target(input: Input, projectRoot: string): CallTarget;
+  execute(input: Input, context: ToolContext): Promise<ToolResult>;
+}
+
+/** A tool whose input type has been erased, as held in a registry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds tools of many input types; each validates its own input before use.
+export type AnyTool = ToolDefinition<any>;
+
+/** Session-scoped services the tools are built with. */
+export interface ToolEnvironment {
+  readonly projectRoot: string;
+  readonly sandbox: Sandbox;
+  /** Environment for child processes, already stripped of secrets. */
+  readonly childEnv: Readonly<Record<string, string>>;
+  /** Default and maximum timeouts for shell commands, in milliseconds. */
+  readonly commandTimeoutMs: number;
+  readonly maxCommandTimeoutMs: number;
+  /** Cap on the characters of output a single call returns. */
+  readonly outputCapChars: number;
+  /** Path to ripgrep, or null when it is not installed. */
+  readonly ripgrepPath: string | null;
+  /** Fetch used by web_fetch; injectable so tests can use a loopback server. */
+  readonly fetch: typeof globalThis.fetch;
+}

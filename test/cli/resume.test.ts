@@ -1,0 +1,118 @@
+/**
+ * Crash safety and resume, end to end: a session stopped at any point (turn limit, SIGTERM,
+ * kill -9) resumes from its transcript without redoing a completed tool call.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startScriptedServer } from '../support/scripted-server.ts';
+import type { Script } from '../support/script.ts';
+import { makeWorkspace, onlyTranscript, runWard, startWard } from '../support/run-ward.ts';
+
+const COUNTING_CALL = { name: 'bash', input: { command: 'echo ran >> count.txt' } };
+
+function countRuns(project: string): number {
+  const path = join(project, 'count.txt');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line === 'ran').length : 0;
+}
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (condition()) return;
+    await delay(50);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+test('a run stopped by --max-turns exits 3 and --continue finishes it without re-running the tool call', async () => {
+  const script: Script = { turns: [{ toolCalls: [COUNTING_CALL] }, { text: 'Counted once.' }] };
+  const ws = makeWorkspace();
+  const server = await startScriptedServer(script);
+  const env = { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-test-key', WARD_HOME: ws.home };
+  try {
+    const first = await runWard(['-p', 'count', '--permission-mode', 'bypass', '--max-turns', '1'], { cwd: ws.project, env });
+    assert.equal(first.code, 3, first.stderr);
+    assert.match(first.stderr, /--max-turns/);
+    assert.equal(countRuns(ws.project), 1);
+
+    const second = await runWard(['-p', '--continue', '--permission-mode', 'bypass'], { cwd: ws.project, env });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout.trim(), 'Counted once.');
+    assert.equal(countRuns(ws.project), 1);
+    assert.deepEqual(server.violations, []);
+    // The resumed request carried the first run's real tool result.
+    const body = JSON.stringify(server.requests[1]?.body);
+    assert.match(body, /exit code 0|exit 0|Exit code: 0/i);
+  } finally {
+    await server.close();
+    ws.cleanup();
+  }
+});
+
+test('after kill -9 mid-turn, the transcript holds every completed event and --continue resumes without redoing work', async () => {
+  const script: Script = {
+    turns: [
+      { toolCalls: [COUNTING_CALL] },
+      // The second request hangs; ward is killed while waiting for it.
+      { text: 'Finished after the crash.', faults: [{ kind: 'slow_first_byte', delayMs: 120_000 }] },
+    ],
+  };
+  const ws = makeWorkspace();
+  const server = await startScriptedServer(script);
+  const env = { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-test-key', WARD_HOME: ws.home };
+  try {
+    const { child, done } = startWard(['-p', 'count', '--permission-mode', 'bypass'], { cwd: ws.project, env });
+    await waitFor(() => server.requests.length >= 2, 'the second model request');
+    child.kill('SIGKILL');
+    const killed = await done;
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.equal(countRuns(ws.project), 1);
+
+    const lines = readFileSync(onlyTranscript(ws.home), 'utf8').trimEnd().split('\n');
+    const types = lines.map((line) => (JSON.parse(line) as { type: string }).type);
+    assert.ok(types.includes('tool_finished'), types.join(','));
+    assert.equal(types.at(-1), 'model_request');
+
+    const resumed = await runWard(['-p', 'go on', '--continue', '--permission-mode', 'bypass'], { cwd: ws.project, env });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(resumed.stdout.trim(), 'Finished after the crash.');
+    assert.equal(countRuns(ws.project), 1);
+    assert.deepEqual(server.violations, []);
+    const lastBody = JSON.stringify(server.requests.at(-1)?.body);
+    assert.match(lastBody, /go on/);
+  } finally {
+    await server.close();
+    ws.cleanup();
+  }
+});
+
+test('SIGTERM stops the running command, records the end of the session and exits 143', async () => {
+  const script: Script = { turns: [{ toolCalls: [{ name: 'bash', input: { command: 'sleep 60' } }] }, { text: 'never reached' }] };
+  const ws = makeWorkspace();
+  const server = await startScriptedServer(script);
+  const env = { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-test-key', WARD_HOME: ws.home };
+  try {
+    const { child, done } = startWard(['-p', 'wait', '--permission-mode', 'bypass'], { cwd: ws.project, env });
+    await waitFor(() => {
+      try {
+        return readFileSync(onlyTranscript(ws.home), 'utf8').includes('"tool_started"');
+      } catch {
+        return false;
+      }
+    }, 'the command to start');
+    child.kill('SIGTERM');
+    const run = await done;
+    assert.equal(run.code, 143, run.stderr);
+    const lines = readFileSync(onlyTranscript(ws.home), 'utf8').trimEnd().split('\n');
+    const last = JSON.parse(lines.at(-1) ?? '{}') as { type: string; reason: string; exitCode: number };
+    assert.equal(last.type, 'session_ended');
+    assert.equal(last.reason, 'cancelled');
+    assert.equal(last.exitCode, 143);
+    assert.equal(server.requests.length, 1);
+  } finally {
+    await server.close();
+    ws.cleanup();
+  }
+});
