@@ -161,7 +161,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
               },
               onRetry: (info) => {
                 bus.emit({ type: 'retry', ...info });
-                bus.emit({ type: 'model_request', turn, attempt: info.attempt + 1, messageCount: messages.length });
+                bus.emit({ type: 'model_request', turn, attempt: info.attempt, messageCount: messages.length });
               },
               ...(config.sleep ? { sleep: config.sleep } : {}),
             },

@@ -190,3 +190,52 @@ test('secrets in the environment never reach a command, and secret-looking outpu
     assert.doesNotMatch(transcript, /ghp_FAKE|canary/i);
   });
 });
+
+test('read-only calls of a turn run in parallel; a call that writes waits and runs alone', async () => {
+  const script: Script = {
+    turns: [
+      {
+        toolCalls: [
+          { id: 'r1', name: 'read', input: { path: 'README.md' } },
+          { id: 'r2', name: 'grep', input: { pattern: 'discount' } },
+          { id: 'w1', name: 'write', input: { path: 'notes.txt', content: 'hello\n' } },
+          { id: 'r3', name: 'read', input: { path: 'notes.txt' } },
+        ],
+      },
+      { text: 'ok' },
+    ],
+  };
+  await withSetup(script, async (ws, server) => {
+    const run = await runWard(['-p', 'go', '--output-format', 'stream-json', '--permission-mode', 'accept-edits'], { cwd: ws.project, env: anthropicEnv(ws, server) });
+    assert.equal(run.code, 0, run.stderr);
+    const order = parseJsonLines(run.stdout)
+      .filter((event) => event.type === 'tool_started' || event.type === 'tool_finished')
+      .map((event) => `${event.type === 'tool_started' ? 'start' : 'end'}:${String(event.callId)}`);
+    // r1 and r2 both start before either ends; w1 starts after both ended and ends before r3 starts.
+    assert.ok(order.indexOf('start:r2') < order.indexOf('end:r1'), order.join(' '));
+    assert.ok(order.indexOf('start:w1') > Math.max(order.indexOf('end:r1'), order.indexOf('end:r2')), order.join(' '));
+    assert.ok(order.indexOf('end:w1') < order.indexOf('start:r3'), order.join(' '));
+    // r3 saw what w1 wrote.
+    const results = toolResultsSent(server, 1);
+    assert.equal(results.length, 4);
+    assert.match(results[3]?.content ?? '', /hello/);
+  });
+});
+
+test('--disallowed-tools with a bare name hides the tool from the model; with a specifier it denies matching calls', async () => {
+  const script: Script = {
+    turns: [{ toolCalls: [{ name: 'bash', input: { command: 'git push origin main' } }] }, { text: 'ok' }],
+  };
+  await withSetup(script, async (ws, server) => {
+    const run = await runWard(['-p', 'go', '--permission-mode', 'bypass', '--disallowed-tools', 'web_fetch,bash(git push:*)'], {
+      cwd: ws.project,
+      env: anthropicEnv(ws, server),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const tools = (server.requests[0]?.body as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+    assert.ok(!tools.includes('web_fetch'));
+    assert.ok(tools.includes('bash'));
+    const [result] = toolResultsSent(server, 1);
+    assert.match(result?.content ?? '', /Permission denied: denied by rule bash\(git push:\*\)/);
+  });
+});

@@ -64,7 +64,7 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
         break;
       }
       case 'retry':
-        trace(paint('33', `  retrying (attempt ${event.attempt + 1} of ${event.maxAttempts}) in ${Math.round(event.delayMs)} ms: ${event.reason}`));
+        trace(paint('33', `  retrying (attempt ${event.attempt} of ${event.maxAttempts}) in ${Math.round(event.delayMs)} ms: ${event.reason}`));
         break;
       case 'warning':
         trace(paint('33', `warning: ${event.message}`));

@@ -1,0 +1,20 @@
+/**
+ * Keeps every benchmark bounded in time: a child that outlives its deadline is killed and the
+ * benchmark fails with a message, rather than hanging `npm run bench`.
+ */
+import type { ChildProcess } from 'node:child_process';
+
+export interface Deadline {
+  cancel(): void;
+  /** Why the child was killed, or null while it was not. */
+  expired(): string | null;
+}
+
+export function killAfter(child: ChildProcess, ms: number, what: string): Deadline {
+  let message: string | null = null;
+  const timer = setTimeout(() => {
+    message = `${what} did not finish within ${ms} ms and was killed`;
+    child.kill('SIGKILL');
+  }, ms);
+  return { cancel: () => clearTimeout(timer), expired: () => message };
+}
