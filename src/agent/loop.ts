@@ -5,17 +5,14 @@
  * parts and the event bus; it does no I/O of its own.
  */
 import type { EventBus } from '../events/bus.ts';
-import { addUsage, ModelError, type AssistantBlock, type Message, type ModelProvider, type ModelTurn, type ToolResultBlock, type ToolUseBlock, type Usage, type UserBlock } from '../model/types.ts';
+import { addUsage, ModelError, type AssistantBlock, type Message, type ModelTurn, type ToolResultBlock, type ToolUseBlock, type Usage, type UserBlock } from '../model/types.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 
 export type EndReason = 'completed' | 'max_turns' | 'cancelled' | 'error';
 
 export interface LoopDeps {
-  readonly provider: ModelProvider;
   readonly registry: ToolRegistry;
   readonly bus: EventBus;
-  readonly system: string;
-  readonly maxOutputTokens: number;
   /** Model turns this run may take; counted from the start of this run, not of the session. */
   readonly maxTurns: number;
   readonly signal: AbortSignal;

@@ -6,7 +6,6 @@
 import type { EventBus } from '../events/bus.ts';
 import type { PermissionMode } from '../events/schema.ts';
 import { buildSystemPrompt } from '../context/system-prompt.ts';
-import { streamWithRetry } from '../model/retry.ts';
 import { costOf } from '../model/pricing.ts';
 import type { ModelProvider, UserBlock } from '../model/types.ts';
 import { buildChildEnv } from '../policy/child-env.ts';
@@ -21,6 +20,7 @@ import type { AnyTool, ToolEnvironment } from '../tools/types.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { runLoop, type EndReason, type LoopState } from './loop.ts';
 import { runToolCall, type Approver } from './tool-runner.ts';
+import { createTurnRequester } from './turn-requester.ts';
 
 export interface SessionConfig {
   readonly sessionId: string;
@@ -140,33 +140,21 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
   try {
     outcome = await runLoop(
       {
-        provider,
         registry,
         bus,
-        system,
-        maxOutputTokens: limits.maxOutputTokens,
         maxTurns: config.maxTurns,
         signal: config.signal,
         priceOf: (usage) => costOf(provider.model, usage),
-        requestTurn: (messages, turn) => {
-          bus.emit({ type: 'model_request', turn, attempt: 1, messageCount: messages.length });
-          return streamWithRetry(
-            provider,
-            { system, messages, tools: registry.specs(), maxOutputTokens: limits.maxOutputTokens },
-            {
-              signal: config.signal,
-              maxAttempts: limits.requestAttempts,
-              onDelta: (delta) => {
-                if (delta.kind === 'text') bus.emit({ type: 'text_delta', turn, text: delta.text });
-              },
-              onRetry: (info) => {
-                bus.emit({ type: 'retry', ...info });
-                bus.emit({ type: 'model_request', turn, attempt: info.attempt, messageCount: messages.length });
-              },
-              ...(config.sleep ? { sleep: config.sleep } : {}),
-            },
-          );
-        },
+        requestTurn: createTurnRequester({
+          provider,
+          bus,
+          system,
+          tools: registry.specs(),
+          maxOutputTokens: limits.maxOutputTokens,
+          maxAttempts: limits.requestAttempts,
+          signal: config.signal,
+          sleep: config.sleep,
+        }),
         runTool: (call) =>
           runToolCall(call, {
             registry,

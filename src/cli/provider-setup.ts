@@ -1,11 +1,12 @@
 /**
- * Chooses and builds the model provider from flags and environment, probing loopback for a
- * local OpenAI-compatible server when nothing is configured. Reports what it chose on the
- * trace, and turns configuration problems into usage errors that say what to set.
+ * Chooses and builds the model provider from flags and environment. When nothing is
+ * configured it probes loopback for a local OpenAI-compatible server; when a server is named
+ * but no model is, it asks that server for its models. It says what it chose, and turns
+ * configuration problems into usage errors that say what to set.
  */
 import type { ModelProvider } from '../model/types.ts';
-import { ConfigError, resolveProviderConfig } from '../model/provider-config.ts';
-import { describeNoProviderHelp, probeLocalServers } from '../model/local-probe.ts';
+import { ConfigError, configFromProbe, resolveProviderConfig, type ResolvedProviderConfig } from '../model/provider-config.ts';
+import { describeNoProviderHelp, probeLocalServers, probeServer } from '../model/local-probe.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ProviderFlags {
@@ -15,36 +16,58 @@ export interface ProviderFlags {
 }
 
 const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
+const PROBE_TIMEOUT_MS = 800;
 
 export async function setUpProvider(
   flags: ProviderFlags,
   env: Readonly<Record<string, string | undefined>>,
   note: (line: string) => void,
 ): Promise<ModelProvider> {
+  const config = await resolveConfig(flags, env, note);
+  const options = {
+    apiKey: config.apiKey,
+    model: config.model,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
+  };
+  if (config.provider === 'anthropic') {
+    const { createAnthropicProvider } = await import('../model/anthropic.ts');
+    return createAnthropicProvider(options);
+  }
+  const { createOpenAIProvider } = await import('../model/openai.ts');
+  return createOpenAIProvider(options);
+}
+
+async function resolveConfig(
+  flags: ProviderFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  note: (line: string) => void,
+): Promise<ResolvedProviderConfig> {
   let resolved;
   try {
-    resolved = resolveProviderConfig({ ...flags, env: { ...env } });
+    resolved = resolveProviderConfig({ ...flags, env });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+  if (!('needsProbe' in resolved)) return resolved;
 
-  if ('needsProbe' in resolved) {
-    const found = await probeLocalServers({ timeoutMs: 400 });
-    const server = found.find((candidate) => candidate.models.length > 0 || flags.model !== undefined);
-    if (server === undefined) {
-      throw new UsageError(`no model provider is configured, and no local server answered on the usual ports.\n${describeNoProviderHelp()}`);
+  if (resolved.baseUrl !== undefined) {
+    const server = await probeServer(resolved.baseUrl, { timeoutMs: PROBE_TIMEOUT_MS * 4, apiKey: resolved.apiKey });
+    const config = configFromProbe(resolved, server === null ? [] : [server], flags.model);
+    if (config === null) {
+      throw new UsageError(
+        `no --model given, and ${resolved.baseUrl} did not list any models (GET ${resolved.baseUrl}/models)`,
+        'pass --model with a model the server serves, and check that the server is running',
+      );
     }
-    const model = flags.model ?? server.models[0] ?? '';
-    note(`no API key set; found ${server.name} at ${server.baseUrl}, using model ${model}`);
-    const { createOpenAIProvider } = await import('../model/openai.ts');
-    return createOpenAIProvider({ apiKey: undefined, baseUrl: server.baseUrl, model, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    note(config.source);
+    return config;
   }
 
-  if (resolved.provider === 'anthropic') {
-    const { createAnthropicProvider } = await import('../model/anthropic.ts');
-    return createAnthropicProvider({ apiKey: resolved.apiKey, model: resolved.model, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...(resolved.baseUrl === undefined ? {} : { baseUrl: resolved.baseUrl }) });
-  }
-  const { createOpenAIProvider } = await import('../model/openai.ts');
-  return createOpenAIProvider({ apiKey: resolved.apiKey, model: resolved.model, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...(resolved.baseUrl === undefined ? {} : { baseUrl: resolved.baseUrl }) });
+  const found = await probeLocalServers({ timeoutMs: PROBE_TIMEOUT_MS });
+  const config = configFromProbe(resolved, found, flags.model);
+  if (config === null) throw new UsageError(describeNoProviderHelp());
+  note(config.source);
+  return config;
 }

@@ -60,19 +60,6 @@ test('a provider chosen without its key names the variable to set', async () => 
   }
 });
 
-test('with nothing configured and no local server, ward prints exactly how to configure a provider', async () => {
-  const ws = makeWorkspace();
-  try {
-    const run = await runWard(['-p', 'x'], { cwd: ws.project, env: { WARD_HOME: ws.home } });
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /ANTHROPIC_API_KEY/);
-    assert.match(run.stderr, /OPENAI_API_KEY/);
-    assert.match(run.stderr, /--provider openai --base-url http:\/\/localhost:11434\/v1/);
-  } finally {
-    ws.cleanup();
-  }
-});
-
 test('a model the server rejects fails with the model named, without retrying', async () => {
   const server = await startScriptedServer({ turns: [{ text: 'unused' }], models: ['the-only-model'] });
   const ws = makeWorkspace();

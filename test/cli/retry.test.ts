@@ -36,6 +36,9 @@ test('a turn cut mid-stream, and a 529 before it, are retried whole: nothing is 
     const retries = events.filter((event) => event.type === 'retry');
     assert.equal(retries.length, 3);
     assert.match(String(retries[0]?.reason), /529|overloaded/i);
+    // One model_request per HTTP attempt, numbered within its turn.
+    const attempts = events.filter((event) => event.type === 'model_request').map((event) => `${String(event.turn)}.${String(event.attempt)}`);
+    assert.deepEqual(attempts, ['1.1', '1.2', '1.3', '2.1', '2.2']);
 
     const transcript = readFileSync(onlyTranscript(ws.home), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const assistant = transcript.filter((event) => event.type === 'assistant_message');

@@ -1,0 +1,50 @@
+/**
+ * One model turn as the loop sees it: the request built from the conversation, sent through
+ * the provider with bounded retries, with every HTTP attempt, retry and text delta on the bus.
+ */
+import type { EventBus } from '../events/bus.ts';
+import { streamWithRetry } from '../model/retry.ts';
+import type { Message, ModelProvider, ModelTurn, ToolSpec } from '../model/types.ts';
+
+export interface TurnRequesterOptions {
+  readonly provider: ModelProvider;
+  readonly bus: EventBus;
+  readonly system: string;
+  readonly tools: readonly ToolSpec[];
+  readonly maxOutputTokens: number;
+  readonly maxAttempts: number;
+  readonly signal: AbortSignal;
+  readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+}
+
+export function createTurnRequester(options: TurnRequesterOptions): (messages: readonly Message[], turn: number) => Promise<ModelTurn> {
+  const { bus, provider } = options;
+  return (messages, turn) => {
+    let attempt = 0;
+    // Wrapping the provider marks each real HTTP attempt at the moment it is sent, after any
+    // backoff, so model_request events line up with what the server saw.
+    const observed: ModelProvider = {
+      name: provider.name,
+      model: provider.model,
+      baseUrl: provider.baseUrl,
+      streamTurn: (request, signal, onDelta) => {
+        attempt++;
+        bus.emit({ type: 'model_request', turn, attempt, messageCount: request.messages.length });
+        return provider.streamTurn(request, signal, onDelta);
+      },
+    };
+    return streamWithRetry(
+      observed,
+      { system: options.system, messages, tools: options.tools, maxOutputTokens: options.maxOutputTokens },
+      {
+        signal: options.signal,
+        maxAttempts: options.maxAttempts,
+        onDelta: (delta) => {
+          if (delta.kind === 'text') bus.emit({ type: 'text_delta', turn, text: delta.text });
+        },
+        onRetry: (info) => bus.emit({ type: 'retry', ...info }),
+        ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      },
+    );
+  };
+}
