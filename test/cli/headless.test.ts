@@ -239,3 +239,16 @@ test('--disallowed-tools with a bare name hides the tool from the model; with a 
     assert.match(result?.content ?? '', /Permission denied: denied by rule bash\(git push:\*\)/);
   });
 });
+
+test('the todo list is shown to the user as a checklist', async () => {
+  const todos = [
+    { content: 'Reproduce the failure', status: 'completed' },
+    { content: 'Fix the discount', status: 'in_progress' },
+    { content: 'Run the tests', status: 'pending' },
+  ];
+  await withSetup({ turns: [{ toolCalls: [{ name: 'todo', input: { todos } }] }, { text: 'ok' }] }, async (ws, server) => {
+    const run = await runWard(['-p', 'plan it'], { cwd: ws.project, env: anthropicEnv(ws, server) });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /● todo .*\n {2}allow: .*\n {2}⎿ task list\n {4}\[x\] Reproduce the failure\n {4}\[~\] Fix the discount\n {4}\[ \] Run the tests/);
+  });
+});

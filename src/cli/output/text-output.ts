@@ -23,6 +23,7 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
   };
   let sessionId = '';
   const pending = new Map<string, string[]>();
+  let todos: string[] | null = null;
 
   return (event) => {
     switch (event.type) {
@@ -52,10 +53,17 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
       case 'tool_finished':
         for (const line of pending.get(event.callId) ?? []) trace(line);
         pending.delete(event.callId);
-        trace(formatResult(event.status, event.output, event.durationMs, dim));
+        if (event.tool === 'todo' && event.status === 'ok' && todos !== null) {
+          trace(`  ⎿ task list`);
+          for (const line of todos) trace(line);
+          todos = null;
+        } else {
+          trace(formatResult(event.status, event.output, event.durationMs, dim));
+        }
         break;
       case 'todos_updated':
-        for (const todo of event.todos) trace(`  ${todo.status === 'completed' ? '[x]' : todo.status === 'in_progress' ? '[~]' : '[ ]'} ${todo.content}`);
+        // Shown as the todo call's result, when its block prints.
+        todos = event.todos.map((todo) => `    ${todo.status === 'completed' ? '[x]' : todo.status === 'in_progress' ? '[~]' : '[ ]'} ${todo.content}`);
         break;
       case 'usage': {
         const u = event.usage;
