@@ -10,12 +10,15 @@ import { join } from 'node:path';
 import { makeWorkspace, startWard } from '../test/support/run-ward.ts';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../test/support/scripted-server.ts';
 import { killAfter } from './support/bounded.ts';
+import { measureChunkImports } from './support/import-cost.ts';
 import { printReport, type BenchReport } from './support/report.ts';
 import { round, summarize } from './support/stats.ts';
 
 const WARM_UPS = 2;
 const RUNS = 20;
 const PER_RUN_TIMEOUT_MS = 20_000;
+/** Passed through when set, to measure the effect of Node's on-disk compile cache. */
+const compileCache = process.env.NODE_COMPILE_CACHE;
 
 interface RunTimes {
   readonly toFirstRequest: number;
@@ -46,7 +49,12 @@ async function runOnce(project: string, home: string): Promise<RunTimes> {
     const started = performance.now();
     const { child, done } = startWard(['-p', 'hi'], {
       cwd: project,
-      env: { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-bench-key', WARD_HOME: home },
+      env: {
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_API_KEY: 'fake-bench-key',
+        WARD_HOME: home,
+        ...(compileCache === undefined ? {} : { NODE_COMPILE_CACHE: compileCache }),
+      },
     });
     const deadline = killAfter(child, PER_RUN_TIMEOUT_MS, 'ward -p hi');
     const run = await done;
@@ -73,6 +81,7 @@ export async function measureFirstRequest(): Promise<BenchReport> {
     for (let i = 0; i < RUNS; i++) runs.push(await runOnce(ws.project, join(ws.root, `home-${i}`)));
     const first = summarize(runs.map((run) => run.toFirstRequest));
     const exit = summarize(runs.map((run) => run.toExit));
+    const chunks = measureChunkImports();
     return {
       benchmark: 'ward -p: start to first model request',
       measurements: [
@@ -80,10 +89,17 @@ export async function measureFirstRequest(): Promise<BenchReport> {
         { metric: 'p90', value: round(first.p90), unit: 'ms' },
         { metric: 'min', value: round(first.min), unit: 'ms' },
         { metric: 'whole one-turn run, start to exit, median', value: round(exit.median), unit: 'ms' },
+        ...chunks.map((chunk) => ({
+          metric: `of which: importing the ${chunk.chunk} chunk (${chunk.modules} modules), median`,
+          value: round(chunk.medianMs),
+          unit: 'ms' as const,
+        })),
       ],
       notes: [
         `${RUNS} runs after ${WARM_UPS} warm-ups; each spawns \`node bin/ward.js -p hi\` (Anthropic wire format, fake key, fresh WARD_HOME) against a fresh scripted server on 127.0.0.1, timed from just before spawn to the moment the server has read the request body.`,
         `start to exit (one text turn answered, transcript closed): p90 ${round(exit.p90)} ms.`,
+        'chunk imports: each measured in 10 fresh `node` processes importing dist/chunks/{run-cli,headless,anthropic}-*.js in that order (the order ward loads them), so each figure is that chunk given the ones before it; module counts include the dependencies each chunk pulls from node_modules (zod in headless, @anthropic-ai/sdk and what it imports in anthropic).',
+        compileCache === undefined ? 'Node compile cache: off (ward does not enable it; set NODE_COMPILE_CACHE to measure it).' : `Node compile cache: on, NODE_COMPILE_CACHE=${compileCache} passed to ward.`,
       ],
     };
   } finally {

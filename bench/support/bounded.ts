@@ -10,11 +10,12 @@ export interface Deadline {
   expired(): string | null;
 }
 
-export function killAfter(child: ChildProcess, ms: number, what: string): Deadline {
+/** `kill` replaces the default (SIGKILL to the child) when the child is a wrapper such as `time`. */
+export function killAfter(child: ChildProcess, ms: number, what: string, kill: () => void = () => child.kill('SIGKILL')): Deadline {
   let message: string | null = null;
   const timer = setTimeout(() => {
     message = `${what} did not finish within ${ms} ms and was killed`;
-    child.kill('SIGKILL');
+    kill();
   }, ms);
   return { cancel: () => clearTimeout(timer), expired: () => message };
 }

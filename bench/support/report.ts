@@ -26,7 +26,7 @@ export function targetMet(measurement: Measurement): boolean | null {
 }
 
 export function formatValue(value: number, unit: Unit): string {
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 1 : 2;
   return `${value.toFixed(digits)} ${unit}`;
 }
 
