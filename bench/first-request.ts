@@ -54,6 +54,7 @@ async function runOnce(project: string, home: string): Promise<RunTimes> {
         ANTHROPIC_API_KEY: 'fake-bench-key',
         WARD_HOME: home,
         ...(compileCache === undefined ? {} : { NODE_COMPILE_CACHE: compileCache }),
+        ...(process.env.NODE_DISABLE_COMPILE_CACHE === undefined ? {} : { NODE_DISABLE_COMPILE_CACHE: process.env.NODE_DISABLE_COMPILE_CACHE }),
       },
     });
     const deadline = killAfter(child, PER_RUN_TIMEOUT_MS, 'ward -p hi');
@@ -99,7 +100,9 @@ export async function measureFirstRequest(): Promise<BenchReport> {
         `${RUNS} runs after ${WARM_UPS} warm-ups; each spawns \`node bin/ward.js -p hi\` (Anthropic wire format, fake key, fresh WARD_HOME) against a fresh scripted server on 127.0.0.1, timed from just before spawn to the moment the server has read the request body.`,
         `start to exit (one text turn answered, transcript closed): p90 ${round(exit.p90)} ms.`,
         'chunk imports: each measured in 10 fresh `node` processes importing dist/chunks/{run-cli,headless,anthropic}-*.js in that order (the order ward loads them), so each figure is that chunk given the ones before it; module counts include the dependencies each chunk pulls from node_modules (zod in headless, @anthropic-ai/sdk and what it imports in anthropic).',
-        compileCache === undefined ? 'Node compile cache: off (ward does not enable it; set NODE_COMPILE_CACHE to measure it).' : `Node compile cache: on, NODE_COMPILE_CACHE=${compileCache} passed to ward.`,
+        compileCache === undefined
+          ? "Node compile cache: ward enables it (bin/ward.js, in the OS temp folder), so after the warm-ups these are warm-cache figures; NODE_DISABLE_COMPILE_CACHE=1 measures without it."
+          : `Node compile cache: in NODE_COMPILE_CACHE=${compileCache}, passed to ward.`,
       ],
     };
   } finally {

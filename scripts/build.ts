@@ -1,7 +1,9 @@
 /**
  * Bundles ward for running and publishing: dist/cli.js plus lazily loaded chunks, ESM,
- * Node 22+. Dependencies stay external (installed beside ward); source maps are written
- * without embedded source, so a published map can never carry ward's code.
+ * Node 22+. Dependencies are bundled in: loading one file per chunk instead of some 400
+ * modules from node_modules halves the time to the first model request (docs/benchmarks.md),
+ * and what runs is exactly what was tested. Source maps are written without embedded source,
+ * so a published map can never carry ward's code.
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
@@ -17,7 +19,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  packages: 'external',
+  // Bundled CommonJS code calls require(); give ESM chunks one.
+  banner: { js: "import { createRequire as __wardCreateRequire } from 'node:module'; const require = __wardCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
   sourcesContent: false,
   define: { __WARD_VERSION__: JSON.stringify(pkg.version) },
