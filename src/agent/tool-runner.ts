@@ -70,7 +70,7 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
   if (call.inputError !== undefined) {
     return finish('error', `The arguments for ${call.name} were not valid JSON (${call.inputError}). Send them again as a JSON object.`);
   }
-  const parsed = tool.inputSchema.safeParse(call.input);
+  const parsed = tool.inputSchema.safeParse(applyAliases(call.input, tool.inputAliases));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `- ${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`);
     return finish('error', `Invalid arguments for ${call.name}:\n${problems.join('\n')}\nFix the arguments and call ${call.name} again.`);
@@ -119,4 +119,17 @@ async function executeWithTimeout(tool: AnyTool, input: unknown, deps: ToolRunne
     // a result so the conversation stays well-formed.
     return { output: `${tool.name} failed unexpectedly: ${(error as Error).message}`, isError: true };
   }
+}
+
+/** Renames alias fields to their real names, unless the real name is also present. */
+function applyAliases(input: unknown, aliases: Readonly<Record<string, string>> | undefined): unknown {
+  if (aliases === undefined || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const fields = { ...(input as Record<string, unknown>) };
+  for (const [alias, real] of Object.entries(aliases)) {
+    if (alias in fields && !(real in fields)) {
+      fields[real] = fields[alias];
+      delete fields[alias];
+    }
+  }
+  return fields;
 }

@@ -101,6 +101,7 @@ async function runInBackground(env: ToolEnvironment, shell: ShellSession, comman
 export function createBashTool(env: ToolEnvironment, shell: ShellSession): ToolDefinition<BashInput> {
   return {
     name: 'bash',
+    inputAliases: { timeout: 'timeout_ms' },
     description: DESCRIPTION,
     inputSchema: bashInputSchema(env),
     kind: 'execute',

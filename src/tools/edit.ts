@@ -28,6 +28,7 @@ const description = `Edit a text file by exact string replacement, and return a 
 export function createEditTool(_env: ToolEnvironment): ToolDefinition<EditInput> {
   return {
     name: 'edit',
+    inputAliases: { file_path: 'path' },
     description,
     inputSchema: editInput,
     kind: 'edit',

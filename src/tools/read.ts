@@ -26,6 +26,7 @@ const description = `Read a text file. Returns its lines numbered like \`cat -n\
 export function createReadTool(env: ToolEnvironment): ToolDefinition<ReadInput> {
   return {
     name: 'read',
+    inputAliases: { file_path: 'path' },
     description,
     inputSchema: readInput,
     kind: 'read',

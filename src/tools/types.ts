@@ -50,6 +50,12 @@ export interface ToolDefinition<Input = unknown> {
   /** Written for the model: what it does, when to use it, what it returns. */
   readonly description: string;
   readonly inputSchema: z.ZodType<Input>;
+  /**
+   * Other names models commonly use for this tool's fields (e.g. `file_path` for `path`),
+   * mapped to the real ones before validation. Not shown to the model; they only spare a
+   * wasted turn when a model trained on another agent's tools uses their names.
+   */
+  readonly inputAliases?: Readonly<Record<string, string>>;
   readonly kind: ToolKind;
   /** Read-only calls of one turn may run in parallel; everything else runs in order. */
   readonly readOnly: boolean;

@@ -21,6 +21,7 @@ const description = `Write a file: creates it (and any missing parent folders) o
 export function createWriteTool(_env: ToolEnvironment): ToolDefinition<WriteInput> {
   return {
     name: 'write',
+    inputAliases: { file_path: 'path' },
     description,
     inputSchema: writeInput,
     kind: 'edit',

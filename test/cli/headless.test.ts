@@ -252,3 +252,20 @@ test('the todo list is shown to the user as a checklist', async () => {
     assert.match(run.stderr, /● todo .*\n {2}allow: .*\n {2}⎿ task list\n {4}\[x\] Reproduce the failure\n {4}\[~\] Fix the discount\n {4}\[ \] Run the tests/);
   });
 });
+
+test('field names other agents use (file_path, timeout) are accepted for the real ones', async () => {
+  const script: Script = {
+    turns: [
+      { toolCalls: [{ name: 'read', input: { file_path: 'README.md' } }, { name: 'bash', input: { command: 'echo hi', timeout: 5000 } }] },
+      { text: 'ok' },
+    ],
+  };
+  await withSetup(script, async (ws, server) => {
+    const run = await runWard(['-p', 'go', '--permission-mode', 'bypass'], { cwd: ws.project, env: anthropicEnv(ws, server) });
+    assert.equal(run.code, 0, run.stderr);
+    const [read, bash] = toolResultsSent(server, 1);
+    assert.equal(read?.isError, false, read?.content);
+    assert.match(read?.content ?? '', /sample-cart/);
+    assert.equal(bash?.isError, false, bash?.content);
+  });
+});

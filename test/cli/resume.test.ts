@@ -116,3 +116,23 @@ test('SIGTERM stops the running command, records the end of the session and exit
     ws.cleanup();
   }
 });
+
+test('SIGINT while waiting for the model cancels the request, records the end and exits 130', async () => {
+  const script: Script = { turns: [{ text: 'too late', faults: [{ kind: 'slow_first_byte', delayMs: 120_000 }] }] };
+  const ws = makeWorkspace();
+  const server = await startScriptedServer(script);
+  const env = { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-test-key', WARD_HOME: ws.home };
+  try {
+    const { child, done } = startWard(['-p', 'wait'], { cwd: ws.project, env });
+    await waitFor(() => server.requests.length >= 1, 'the model request');
+    child.kill('SIGINT');
+    const run = await done;
+    assert.equal(run.code, 130, run.stderr);
+    const last = JSON.parse(readFileSync(onlyTranscript(ws.home), 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { type: string; reason: string };
+    assert.deepEqual([last.type, last.reason], ['session_ended', 'cancelled']);
+    assert.equal(server.requests.length, 1, 'a cancelled request is not retried');
+  } finally {
+    await server.close();
+    ws.cleanup();
+  }
+});
