@@ -124,12 +124,11 @@ async function executeWithTimeout(tool: AnyTool, input: unknown, deps: ToolRunne
 /** Renames alias fields to their real names, unless the real name is also present. */
 function applyAliases(input: unknown, aliases: Readonly<Record<string, string>> | undefined): unknown {
   if (aliases === undefined || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
-  const fields = { ...(input as Record<string, unknown>) };
-  for (const [alias, real] of Object.entries(aliases)) {
-    if (alias in fields && !(real in fields)) {
-      fields[real] = fields[alias];
-      delete fields[alias];
-    }
-  }
-  return fields;
+  const fields = input as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => {
+      const real = aliases[key];
+      return real !== undefined && !(real in fields) ? [real, value] : [key, value];
+    }),
+  );
 }
