@@ -8,7 +8,9 @@
 import { measureFirstRequest } from './first-request.ts';
 import { describeMachine, machineTable } from './support/machine.ts';
 import { notesText, resultsTable, targetMet, type BenchReport } from './support/report.ts';
+import { measureSandboxOverhead } from './sandbox-overhead.ts';
 import { measureSessionMemory } from './session-memory.ts';
+import { measureShellAnalysis } from './shell-analysis.ts';
 import { measureToolOverhead } from './tool-overhead.ts';
 import { measureVersionStartup } from './version-startup.ts';
 
@@ -18,6 +20,8 @@ const benchmarks: readonly { readonly name: string; readonly run: () => BenchRep
   { name: 'first-request', run: measureFirstRequest },
   { name: 'tool-overhead', run: measureToolOverhead },
   { name: 'session-memory', run: () => measureSessionMemory() },
+  { name: 'shell-analysis', run: measureShellAnalysis },
+  { name: 'sandbox-overhead', run: measureSandboxOverhead },
 ];
 
 const reports: BenchReport[] = [];

@@ -18,7 +18,8 @@ import { headlessApprover } from '../src/cli/headless-approver.ts';
 import { EventBus } from '../src/events/bus.ts';
 import type { ToolUseBlock } from '../src/model/types.ts';
 import { secretValuesFrom } from '../src/policy/child-env.ts';
-import { Policy } from '../src/policy/decide.ts';
+import { Policy } from '../src/policy/engine.ts';
+import { analyzeShell, initShellParser, isReadOnlyCommand } from '../src/policy/shell/analyze.ts';
 import { createRedactor } from '../src/policy/redaction.ts';
 import { TranscriptWriter } from '../src/session/transcript-writer.ts';
 import { capOutput } from '../src/tools/output-cap.ts';
@@ -64,9 +65,22 @@ export async function measureToolOverhead(): Promise<BenchReport> {
     const redact = (text: string): string => redactor(text).text;
     const bus = new EventBus({ redact });
     bus.subscribe(transcript.write);
+    await initShellParser();
+    const policy = new Policy({
+      mode: 'default',
+      allow: [],
+      ask: [],
+      deny: [],
+      projectRoot,
+      home: join(root, 'home'),
+      wardHome: join(root, 'home', '.ward'),
+      sandboxed: true,
+      analyzeShell,
+      isReadOnlyCommand,
+    });
     const deps: ToolRunnerDeps = {
       registry: new ToolRegistry([trivialRead]),
-      policy: new Policy({ mode: 'default', allow: [], deny: [], projectRoot, home: join(root, 'home') }),
+      policy: Promise.resolve(policy),
       approve: headlessApprover,
       bus,
       redact,
@@ -91,7 +105,7 @@ export async function measureToolOverhead(): Promise<BenchReport> {
     for (let i = 0; i < CALLS; i++) pipeline.push(await runOne(WARM_UP_CALLS + i));
     const bytesPerCall = (statSync(transcriptPath).size - sizeBefore) / CALLS;
 
-    const context = { projectRoot, signal: deps.signal };
+    const context = { projectRoot, signal: deps.signal, authorize: () => Promise.resolve({ allowed: true, reason: '' }), readable: () => true };
     const bare: number[] = [];
     for (let i = 0; i < WARM_UP_CALLS + CALLS; i++) {
       const started = performance.now();
@@ -102,7 +116,8 @@ export async function measureToolOverhead(): Promise<BenchReport> {
     // Where the time goes, step by step (each step alone, in a tight loop).
     const steps = {
       validate: meanMicros(CALLS, () => trivialRead.inputSchema.safeParse({ path: 'src/answer.ts' })),
-      decide: meanMicros(CALLS, () => deps.policy.decide({ tool: trivialRead.name, kind: 'read', target: trivialRead.target({ path: 'src/answer.ts' }, projectRoot) })),
+      decide: meanMicros(CALLS, () => policy.decide({ tool: trivialRead.name, kind: 'read', target: trivialRead.target({ path: 'src/answer.ts' }, projectRoot) })),
+      decideShell: meanMicros(CALLS, () => policy.decide({ tool: 'bash', kind: 'execute', target: { command: 'git diff --stat HEAD~1 -- src/ | head -50', cwd: projectRoot } })),
       emitAndPersist: meanMicros(CALLS, (i) =>
         bus.emit({ type: 'tool_started', callId: `toolu_step_${i}`, tool: trivialRead.name }),
       ),
@@ -123,7 +138,7 @@ export async function measureToolOverhead(): Promise<BenchReport> {
       notes: [
         `${CALLS} sequential calls after ${WARM_UP_CALLS} warm-ups, each timed with performance.now(); the tool alone likewise (median ${round(b.median, 2)} µs).`,
         `one call emits 4 events (proposed, decision, started, finished), written with writeSync: ${round(bytesPerCall, 0)} transcript bytes per call.`,
-        `steps alone, mean per call: zod validation ${round(steps.validate, 2)} µs; target + policy decision (realpath of the target) ${round(steps.decide, 2)} µs; one event through the redacting bus into the transcript ${round(steps.emitAndPersist, 2)} µs (×4 per call); redaction + output cap of the result ${round(steps.redactAndCap, 2)} µs.`,
+        `steps alone, mean per call: zod validation ${round(steps.validate, 2)} µs; target + policy decision (realpath of the target) ${round(steps.decide, 2)} µs; a bash decision with shell parsing (git diff --stat HEAD~1 -- src/ | head -50) ${round(steps.decideShell, 2)} µs; one event through the redacting bus into the transcript ${round(steps.emitAndPersist, 2)} µs (×4 per call); redaction + output cap of the result ${round(steps.redactAndCap, 2)} µs.`,
       ],
     };
   } finally {

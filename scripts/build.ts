@@ -7,6 +7,8 @@
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { copyTreeSitterFiles } from '../src/policy/shell/parser.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -27,3 +29,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+// The bash grammar and its WASM runtime are loaded at run time from dist/tree-sitter/, not
+// bundled: the runtime finds its .wasm through __filename (src/policy/shell/parser.ts).
+copyTreeSitterFiles(fileURLToPath(new URL('../dist', import.meta.url)));

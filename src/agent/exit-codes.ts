@@ -8,10 +8,14 @@ export const EXIT = {
   usage: 2,
   /** Stopped at --max-turns; the session can be resumed with --continue. */
   maxTurns: 3,
+  /** The terminal went away (SIGHUP); everything up to that point is saved. */
+  hangup: 129,
   /** Interrupted by SIGINT (Ctrl-C); everything up to that point is saved. */
   interrupted: 130,
   /** Terminated by SIGTERM; everything up to that point is saved. */
   terminated: 143,
+  /** The reader of ward's output went away (a closed pipe); everything up to that point is saved. */
+  brokenPipe: 141,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

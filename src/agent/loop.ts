@@ -41,7 +41,6 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
   const { bus } = deps;
   if (firstUser.length > 0) state.messages.push({ role: 'user', content: [...firstUser] });
   let turnsThisRun = 0;
-  let lastText = '';
 
   for (;;) {
     if (deps.signal.aborted) return { reason: 'cancelled', result: 'cancelled by the user' };
@@ -62,7 +61,8 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
     turnsThisRun++;
     state.turns = turnNumber;
 
-    const content = turn.content.length > 0 ? turn.content : [{ type: 'text', text: '' } satisfies AssistantBlock];
+    let content = uniqueToolIds(turn.content.length > 0 ? turn.content : [{ type: 'text', text: '' } satisfies AssistantBlock]);
+    if (turn.stopReason === 'max_tokens') content = explainCutOffCalls(content);
     state.messages.push({ role: 'assistant', content });
     bus.emit({ type: 'assistant_message', turn: turnNumber, content: content.map(toEventBlock), stopReason: turn.stopReason });
     const costUsd = deps.priceOf(turn.usage);
@@ -71,9 +71,13 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
     bus.emit({ type: 'usage', turn: turnNumber, usage: turn.usage, costUsd, totalUsage: state.usage, totalCostUsd: state.costUsd });
 
     const text = content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
-    if (text.trim() !== '') lastText = text;
     const calls = content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
-    if (calls.length === 0) return { reason: 'completed', result: lastText };
+    if (calls.length === 0) {
+      if (turn.stopReason === 'max_tokens') bus.emit({ type: 'warning', message: 'the answer was cut off: the model reached its output token limit' });
+      if (turn.stopReason === 'refusal') bus.emit({ type: 'warning', message: 'the model declined to continue (stop reason: refusal)' });
+      if (text.trim() === '') bus.emit({ type: 'warning', message: 'the model ended its turn without an answer' });
+      return { reason: 'completed', result: text.trim() };
+    }
 
     const results = await runCalls(calls, deps);
     state.messages.push({ role: 'user', content: results });
@@ -113,4 +117,31 @@ async function runCalls(calls: readonly ToolUseBlock[], deps: LoopDeps): Promise
 function toEventBlock(block: AssistantBlock): { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown; inputError?: string } {
   if (block.type === 'text') return { type: 'text', text: block.text };
   return { type: 'tool_use', id: block.id, name: block.name, input: block.input, ...(block.inputError === undefined ? {} : { inputError: block.inputError }) };
+}
+
+/**
+ * Gives every tool call of a turn its own id. Some servers repeat an id within a turn; each
+ * result must answer exactly one call, and the API rejects a history where it does not.
+ */
+function uniqueToolIds(content: readonly AssistantBlock[]): AssistantBlock[] {
+  const seen = new Set<string>();
+  return content.map((block) => {
+    if (block.type !== 'tool_use') return block;
+    let id = block.id === '' ? 'call' : block.id;
+    for (let n = 2; seen.has(id); n++) id = `${block.id}_${n}`;
+    seen.add(id);
+    return id === block.id ? block : { ...block, id };
+  });
+}
+
+/**
+ * A tool call cut off by the output limit arrives as unparseable JSON. Saying so spares the
+ * model a retry of the same oversized call.
+ */
+function explainCutOffCalls(content: readonly AssistantBlock[]): AssistantBlock[] {
+  return content.map((block) =>
+    block.type === 'tool_use' && block.inputError !== undefined
+      ? { ...block, inputError: `${block.inputError}; the response hit the output token limit while writing this call, so it was cut off: make it smaller (for example, write a large file in several parts)` }
+      : block,
+  );
 }

@@ -8,9 +8,7 @@ import type { PermissionMode } from '../events/schema.ts';
 import { buildSystemPrompt } from '../context/system-prompt.ts';
 import { costOf } from '../model/pricing.ts';
 import type { ModelProvider, UserBlock } from '../model/types.ts';
-import { buildChildEnv } from '../policy/child-env.ts';
-import { Policy } from '../policy/decide.ts';
-import type { Rule } from '../policy/rules.ts';
+import type { Policy } from '../policy/engine.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RebuiltSession } from '../session/conversation.ts';
 import { createFileTools } from '../tools/file-tools.ts';
@@ -28,18 +26,18 @@ export interface SessionConfig {
   readonly provider: ModelProvider;
   readonly bus: EventBus;
   readonly permissionMode: PermissionMode;
-  readonly allowRules: readonly Rule[];
-  readonly denyRules: readonly Rule[];
-  /** Tools removed from what the model is offered (bare names in --disallowed-tools). */
+  /** The permission policy; a promise because the shell parser loads while the model thinks. */
+  readonly policy: Promise<Policy>;
+  /** Tools removed from what the model is offered (bare tool names in deny rules). */
   readonly hiddenTools: ReadonlySet<string>;
   readonly maxTurns: number;
   readonly headless: boolean;
   readonly approve: Approver;
   readonly sandbox: Sandbox;
-  readonly parentEnv: Readonly<Record<string, string | undefined>>;
+  /** The environment of every command ward runs: allowlisted, secrets removed. */
+  readonly childEnv: Readonly<Record<string, string>>;
   /** Masks secrets; the same function the bus applies to every event. */
   readonly redact: (text: string) => string;
-  readonly home: string;
   readonly ripgrepPath: string | null;
   readonly wardVersion: string;
   /** Aborted with reason 'SIGINT' or 'SIGTERM' to cancel. */
@@ -88,7 +86,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
   const env: ToolEnvironment = {
     projectRoot: config.projectRoot,
     sandbox: config.sandbox,
-    childEnv: buildChildEnv(config.parentEnv),
+    childEnv: config.childEnv,
     commandTimeoutMs: limits.commandTimeoutMs,
     maxCommandTimeoutMs: limits.maxCommandTimeoutMs,
     outputCapChars: limits.outputCapChars,
@@ -97,13 +95,6 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
   };
   const { tools, shutdown } = createSessionTools(env);
   const registry = new ToolRegistry(tools.filter((tool) => !config.hiddenTools.has(tool.name)));
-  const policy = new Policy({
-    mode: config.permissionMode,
-    allow: config.allowRules,
-    deny: config.denyRules,
-    projectRoot: config.projectRoot,
-    home: config.home,
-  });
   const system = buildSystemPrompt({
     projectRoot: config.projectRoot,
     platform: `${process.platform} ${process.arch}`,
@@ -153,12 +144,13 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
           maxOutputTokens: limits.maxOutputTokens,
           maxAttempts: limits.requestAttempts,
           signal: config.signal,
+          redact,
           sleep: config.sleep,
         }),
         runTool: (call) =>
           runToolCall(call, {
             registry,
-            policy,
+            policy: config.policy,
             approve: config.approve,
             bus,
             redact,
@@ -199,7 +191,10 @@ function exitCodeFor(reason: EndReason, signal: AbortSignal): ExitCode {
     case 'max_turns':
       return EXIT.maxTurns;
     case 'cancelled':
-      return signal.reason === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+      if (signal.reason === 'SIGTERM') return EXIT.terminated;
+      if (signal.reason === 'SIGHUP') return EXIT.hangup;
+      if (signal.reason === 'EPIPE') return EXIT.brokenPipe;
+      return EXIT.interrupted;
     case 'error':
       return EXIT.failure;
   }

@@ -7,10 +7,10 @@
  */
 import type { EventBus } from '../events/bus.ts';
 import type { ToolResultBlock, ToolUseBlock } from '../model/types.ts';
-import type { Policy, PolicyDecision } from '../policy/decide.ts';
+import type { Policy, PolicyDecision } from '../policy/engine.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import { capOutput } from '../tools/output-cap.ts';
-import type { AnyTool, ToolResult } from '../tools/types.ts';
+import type { AnyTool, CallTarget, ToolContext, ToolResult } from '../tools/types.ts';
 
 export interface ApprovalRequest {
   readonly callId: string;
@@ -29,7 +29,8 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalOutcome>;
 
 export interface ToolRunnerDeps {
   readonly registry: ToolRegistry;
-  readonly policy: Policy;
+  /** Awaited before the first decision: the shell parser loads while the model answers. */
+  readonly policy: Promise<Policy>;
   readonly approve: Approver;
   readonly bus: EventBus;
   readonly redact: (text: string) => string;
@@ -77,7 +78,7 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
   }
   const input: unknown = parsed.data;
 
-  const decision = decideSafely(tool, input, deps);
+  const decision = decideSafely(tool, input, await deps.policy, deps.projectRoot);
   bus.emit({ type: 'tool_decision', callId: call.id, tool: call.name, ...decision });
   if (decision.decision === 'deny') {
     return finish('denied', `Permission denied: ${decision.reason} (${decision.source}). Do not retry this call; choose another approach or ask the user.`);
@@ -91,25 +92,55 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
   }
 
   bus.emit({ type: 'tool_started', callId: call.id, tool: call.name });
-  const result = await executeWithTimeout(tool, input, deps);
+  const authorize = async (target: CallTarget): Promise<{ allowed: boolean; reason: string }> => {
+    const hop = decideTarget(tool, target, await deps.policy);
+    bus.emit({ type: 'tool_decision', callId: call.id, tool: call.name, ...hop });
+    if (hop.decision === 'allow') return { allowed: true, reason: hop.reason };
+    if (hop.decision === 'deny') return { allowed: false, reason: `${hop.reason} (${hop.source})` };
+    const outcome = await deps.approve({ callId: call.id, tool: call.name, input, decision: hop });
+    bus.emit({ type: 'tool_approval', callId: call.id, ...outcome });
+    return { allowed: outcome.approved, reason: outcome.reason };
+  };
+  const policy = await deps.policy;
+  const readable = (path: string): boolean => {
+    try {
+      return policy.canRead(path);
+    } catch {
+      return false;
+    }
+  };
+  const result = await executeWithTimeout(tool, input, deps, { authorize, readable });
   return finish(result.isError ? 'error' : 'ok', result.output, result.exitCode);
 }
 
-function decideSafely(tool: AnyTool, input: unknown, deps: ToolRunnerDeps): PolicyDecision {
+function decideSafely(tool: AnyTool, input: unknown, policy: Policy, projectRoot: string): PolicyDecision {
   try {
-    const target = tool.target(input, deps.projectRoot);
-    return deps.policy.decide({ tool: tool.name, kind: tool.kind, target });
+    const target = tool.target(input, projectRoot);
+    return policy.decide({ tool: tool.name, kind: tool.kind, target, input });
   } catch (error) {
     // A policy that cannot decide must not fail open.
     return { decision: 'deny', reason: `the policy could not evaluate this call (${(error as Error).message})`, source: 'fail-closed' };
   }
 }
 
-async function executeWithTimeout(tool: AnyTool, input: unknown, deps: ToolRunnerDeps): Promise<ToolResult> {
+function decideTarget(tool: AnyTool, target: CallTarget, policy: Policy): PolicyDecision {
+  try {
+    return policy.decide({ tool: tool.name, kind: tool.kind, target });
+  } catch (error) {
+    return { decision: 'deny', reason: `the policy could not evaluate ${JSON.stringify(target)} (${(error as Error).message})`, source: 'fail-closed' };
+  }
+}
+
+async function executeWithTimeout(
+  tool: AnyTool,
+  input: unknown,
+  deps: ToolRunnerDeps,
+  checks: Pick<ToolContext, 'authorize' | 'readable'>,
+): Promise<ToolResult> {
   const timeout = AbortSignal.timeout(deps.callTimeoutMs);
   const signal = AbortSignal.any([deps.signal, timeout]);
   try {
-    const result = await tool.execute(input, { projectRoot: deps.projectRoot, signal });
+    const result = await tool.execute(input, { projectRoot: deps.projectRoot, signal, ...checks });
     if (result.todos !== undefined) deps.bus.emit({ type: 'todos_updated', todos: [...result.todos] });
     return result;
   } catch (error) {

@@ -4,6 +4,7 @@
  */
 import type { EventBus } from '../events/bus.ts';
 import { streamWithRetry } from '../model/retry.ts';
+import { StreamRedactor } from '../policy/stream-redactor.ts';
 import type { Message, ModelProvider, ModelTurn, ToolSpec } from '../model/types.ts';
 
 export interface TurnRequesterOptions {
@@ -14,13 +15,19 @@ export interface TurnRequesterOptions {
   readonly maxOutputTokens: number;
   readonly maxAttempts: number;
   readonly signal: AbortSignal;
+  /** Applied to streamed text across piece boundaries, so a secret split in two is still masked. */
+  readonly redact: (text: string) => string;
   readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 export function createTurnRequester(options: TurnRequesterOptions): (messages: readonly Message[], turn: number) => Promise<ModelTurn> {
   const { bus, provider } = options;
-  return (messages, turn) => {
+  return async (messages, turn) => {
     let attempt = 0;
+    const redactor = new StreamRedactor(options.redact);
+    const emitText = (text: string): void => {
+      if (text !== '') bus.emit({ type: 'text_delta', turn, text });
+    };
     // Wrapping the provider marks each real HTTP attempt at the moment it is sent, after any
     // backoff, so model_request events line up with what the server saw.
     const observed: ModelProvider = {
@@ -33,18 +40,23 @@ export function createTurnRequester(options: TurnRequesterOptions): (messages: r
         return provider.streamTurn(request, signal, onDelta);
       },
     };
-    return streamWithRetry(
+    const result = await streamWithRetry(
       observed,
       { system: options.system, messages, tools: options.tools, maxOutputTokens: options.maxOutputTokens },
       {
         signal: options.signal,
         maxAttempts: options.maxAttempts,
         onDelta: (delta) => {
-          if (delta.kind === 'text') bus.emit({ type: 'text_delta', turn, text: delta.text });
+          if (delta.kind === 'text') emitText(redactor.push(delta.text));
         },
-        onRetry: (info) => bus.emit({ type: 'retry', ...info }),
+        onRetry: (info) => {
+          redactor.reset();
+          bus.emit({ type: 'retry', ...info });
+        },
         ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       },
     );
+    emitText(redactor.flush());
+    return result;
   };
 }

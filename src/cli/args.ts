@@ -18,7 +18,9 @@ export interface HeadlessArgs {
   readonly provider: string | undefined;
   readonly baseUrl: string | undefined;
   readonly maxTurns: number;
-  readonly permissionMode: PermissionMode;
+  /** Undefined when not given: the settings' defaultMode, or default, applies. */
+  readonly permissionMode: PermissionMode | undefined;
+  readonly trustProject: boolean;
   readonly allowedTools: readonly string[];
   readonly disallowedTools: readonly string[];
   readonly continueLatest: boolean;
@@ -27,7 +29,24 @@ export interface HeadlessArgs {
   readonly quiet: boolean;
 }
 
-export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs;
+/** `ward permissions [check CALL]`, `ward doctor`, `ward trust`: they take the project flags too. */
+export interface SubcommandArgs {
+  readonly command: 'permissions' | 'doctor' | 'trust';
+  /** For `permissions check`: the hypothetical call, e.g. `Bash(git push origin main)`. */
+  readonly check: string | undefined;
+  readonly cwd: string | undefined;
+  readonly permissionMode: PermissionMode | undefined;
+  readonly allowedTools: readonly string[];
+  readonly disallowedTools: readonly string[];
+  readonly trustProject: boolean;
+  readonly provider: string | undefined;
+  readonly model: string | undefined;
+  readonly baseUrl: string | undefined;
+}
+
+export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs | SubcommandArgs;
+
+const SUBCOMMANDS = new Set(['permissions', 'doctor', 'trust']);
 
 const OPTIONS = {
   print: { type: 'boolean', short: 'p' },
@@ -43,6 +62,7 @@ const OPTIONS = {
   resume: { type: 'string', short: 'r' },
   cwd: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  'trust-project': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -56,6 +76,7 @@ const MODE_ALIASES: Readonly<Record<string, PermissionMode>> = {
   plan: 'plan',
   bypass: 'bypass',
   bypassPermissions: 'bypass',
+  auto: 'auto',
 };
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
@@ -73,10 +94,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'stream-json') {
     throw new UsageError(`--output-format must be text, json or stream-json, not "${outputFormat}"`);
   }
-  const modeText = values['permission-mode'] ?? 'default';
-  const permissionMode = MODE_ALIASES[modeText];
-  if (permissionMode === undefined) {
-    throw new UsageError(`--permission-mode must be one of default, accept-edits, plan, bypass, not "${modeText}"`);
+  const modeText = values['permission-mode'];
+  const permissionMode = modeText === undefined ? undefined : MODE_ALIASES[modeText];
+  if (modeText !== undefined && permissionMode === undefined) {
+    throw new UsageError(`--permission-mode must be one of default, accept-edits, plan, auto, bypass, not "${modeText}"`);
+  }
+  const first = positionals[0];
+  if (values.print !== true && first !== undefined && SUBCOMMANDS.has(first)) {
+    return parseSubcommand(first as SubcommandArgs['command'], positionals.slice(1), values, permissionMode);
   }
   if (values.continue === true && values.resume !== undefined) {
     throw new UsageError('--continue and --resume cannot be combined: --continue takes the latest session, --resume ID a given one');
@@ -92,12 +117,42 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     baseUrl: parseBaseUrl(values['base-url']),
     maxTurns: parseMaxTurns(values['max-turns']),
     permissionMode,
+    trustProject: values['trust-project'] === true,
     allowedTools: values['allowed-tools'] ?? [],
     disallowedTools: values['disallowed-tools'] ?? [],
     continueLatest: values.continue === true,
     resumeId: nonEmpty(values.resume, '--resume'),
     cwd: nonEmpty(values.cwd, '--cwd'),
     quiet: values.quiet === true,
+  };
+}
+
+function parseSubcommand(
+  command: SubcommandArgs['command'],
+  rest: readonly string[],
+  values: { cwd?: string; 'allowed-tools'?: string[]; 'disallowed-tools'?: string[]; 'trust-project'?: boolean; provider?: string; model?: string; 'base-url'?: string },
+  permissionMode: PermissionMode | undefined,
+): SubcommandArgs {
+  let check: string | undefined;
+  if (command === 'permissions' && rest.length > 0) {
+    if (rest[0] !== 'check' || rest.length !== 2) {
+      throw new UsageError(`ward permissions takes no arguments, or: check 'Tool(specifier)'; got "${rest.join(' ')}"`, `example: ward permissions check 'bash(git push origin main)'`);
+    }
+    check = rest[1];
+  } else if (rest.length > 0) {
+    throw new UsageError(`ward ${command} takes no arguments; got "${rest.join(' ')}"`);
+  }
+  return {
+    command,
+    check,
+    cwd: nonEmpty(values.cwd, '--cwd'),
+    permissionMode,
+    allowedTools: values['allowed-tools'] ?? [],
+    disallowedTools: values['disallowed-tools'] ?? [],
+    trustProject: values['trust-project'] === true,
+    provider: nonEmpty(values.provider, '--provider'),
+    model: nonEmpty(values.model, '--model'),
+    baseUrl: parseBaseUrl(values['base-url']),
   };
 }
 
@@ -130,6 +185,10 @@ function parseBaseUrl(value: string | undefined): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--base-url must be an http or https URL, not "${value}"`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // A password in a URL ends up in traces, transcripts and process listings.
+    throw new UsageError('--base-url must not contain a user name or password', 'put the key in ANTHROPIC_API_KEY or OPENAI_API_KEY instead');
   }
   return value.replace(/\/+$/, '');
 }

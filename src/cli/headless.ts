@@ -8,20 +8,19 @@ import { EventBus } from '../events/bus.ts';
 import { runAgentSession } from '../agent/session-runner.ts';
 import { secretValuesFrom } from '../policy/child-env.ts';
 import { createRedactor } from '../policy/redaction.ts';
-import { parseRule, RuleSyntaxError, splitRuleList, type Rule } from '../policy/rules.ts';
-import { hostRunner } from '../sandbox/host.ts';
 import { rebuildConversation, type RebuiltSession } from '../session/conversation.ts';
 import { userHome, wardHome } from '../session/home.ts';
 import { SessionNotFoundError, SessionStore, type SessionLocation } from '../session/store.ts';
 import { loadTranscript, TranscriptError } from '../session/transcript-reader.ts';
 import { TranscriptWriter } from '../session/transcript-writer.ts';
 import { findExecutable } from '../tools/find-executable.ts';
-import { BUILTIN_TOOL_NAMES } from '../tools/tool-names.ts';
 import { headlessApprover } from './headless-approver.ts';
 import { jsonRenderer, streamJsonRenderer } from './output/json-output.ts';
 import { textRenderer } from './output/text-output.ts';
 import { readPromptFromStdin } from './prompt-input.ts';
 import { resolveProjectDir } from './project-dir.ts';
+import type { NetworkDecision } from '../sandbox/network-proxy.ts';
+import { setUpPolicy, type SandboxStatus } from './policy-setup.ts';
 import { setUpProvider } from './provider-setup.ts';
 import { UsageError } from './usage-error.ts';
 import { wardVersion } from './version.ts';
@@ -30,24 +29,48 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
   const env = process.env;
   const projectRoot = resolveProjectDir(args.cwd);
   const store = new SessionStore(wardHome(env), projectRoot);
-  const { location, resumed, warnings } = openSession(store, args);
+  const { location, resumed, warnings } = withStateFolder(store.home, () => openSession(store, args));
 
+  if (args.prompt !== null && args.prompt.trim() === '') {
+    throw new UsageError('the prompt is empty: give the task after -p (ward -p "fix the failing test") or on stdin');
+  }
   const prompt = args.prompt ?? (await readPromptFromStdin(process.stdin));
   if (prompt === null && (resumed === null || resumed.pendingUser.length === 0)) {
     throw new UsageError('no prompt: give the task after -p (ward -p "fix the failing test") or on stdin');
   }
-  const rules = parseRules(args);
+  const home = wardHome(env);
+  // The bus is made below; network decisions that arrive before it (none can: no command has
+  // run yet) would be dropped, never misattributed.
+  let emitNetwork: (decision: NetworkDecision) => void = () => undefined;
+  const setup = await setUpPolicy({
+    projectRoot,
+    wardHome: home,
+    home: userHome(env),
+    env,
+    permissionMode: args.permissionMode,
+    allowedTools: args.allowedTools,
+    disallowedTools: args.disallowedTools,
+    trustProject: args.trustProject,
+    onNetworkDecision: (decision) => emitNetwork(decision),
+  });
+  const { effective } = setup;
 
   const traceWrite = (text: string): void => void process.stderr.write(text);
-  const provider = await setUpProvider(args, env, (line) => {
+  const providerFlags = {
+    provider: args.provider ?? effective.provider.name,
+    model: args.model ?? effective.provider.model,
+    baseUrl: args.baseUrl ?? effective.provider.baseUrl,
+  };
+  const provider = await setUpProvider(providerFlags, env, (line) => {
     if (!args.quiet || args.outputFormat !== 'text') traceWrite(`ward: ${line}\n`);
   });
 
   const redactor = createRedactor(secretValuesFrom(env));
   const redact = (text: string): string => redactor(text).text;
   const bus = new EventBus({ redact });
-  const transcript = new TranscriptWriter(location.path);
+  const transcript = withStateFolder(store.home, () => new TranscriptWriter(location.path));
   bus.subscribe(transcript.write);
+  emitNetwork = (decision) => bus.emit({ type: 'network_decision', method: decision.method, host: decision.host, port: decision.port, allowed: decision.allowed, reason: decision.reason });
   const stdoutWrite = (text: string): void => void process.stdout.write(text);
   if (args.outputFormat === 'json') bus.subscribe(jsonRenderer(stdoutWrite));
   else if (args.outputFormat === 'stream-json') bus.subscribe(streamJsonRenderer(stdoutWrite));
@@ -60,24 +83,22 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
   const controller = new AbortController();
   const removeSignalHandlers = handleSignals(controller);
   try {
-    for (const message of warnings) bus.emit({ type: 'warning', message });
+    for (const message of [...warnings, ...effective.warnings, ...sandboxWarnings(setup.sandboxStatus)]) bus.emit({ type: 'warning', message });
     const outcome = await runAgentSession(
       {
         sessionId: location.id,
         projectRoot,
         provider,
         bus,
-        permissionMode: args.permissionMode,
-        allowRules: rules.allow,
-        denyRules: rules.deny,
-        hiddenTools: rules.hidden,
+        permissionMode: effective.mode,
+        policy: setup.policy,
+        hiddenTools: effective.hiddenTools,
         maxTurns: args.maxTurns,
         headless: true,
         approve: headlessApprover,
-        sandbox: hostRunner,
-        parentEnv: env,
+        sandbox: setup.sandbox,
+        childEnv: setup.childEnv,
         redact,
-        home: userHome(env),
         ripgrepPath: findExecutable('rg', env.PATH),
         wardVersion: wardVersion(),
         signal: controller.signal,
@@ -88,6 +109,7 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
     return outcome.exitCode;
   } finally {
     removeSignalHandlers();
+    await setup.close();
     transcript.close();
   }
 }
@@ -117,38 +139,52 @@ function openSession(store: SessionStore, args: HeadlessArgs): { location: Sessi
   }
 }
 
-function parseRules(args: HeadlessArgs): { allow: Rule[]; deny: Rule[]; hidden: Set<string> } {
-  const known = new Set<string>(BUILTIN_TOOL_NAMES);
-  const parse = (flag: string, values: readonly string[]): Rule[] => {
-    try {
-      return values.flatMap(splitRuleList).map((text) => parseRule(text, known));
-    } catch (error) {
-      if (error instanceof RuleSyntaxError) throw new UsageError(`${flag}: ${error.message}`);
-      throw error;
+/** Problems with ward's own state folder are configuration errors (exit 2), named as such. */
+function withStateFolder<T>(home: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && ['ENOTDIR', 'EACCES', 'EPERM', 'EEXIST', 'EROFS', 'ENOSPC'].includes(code)) {
+      throw new UsageError(`cannot use ward's state folder ${home} (${code}: ${(error as Error).message})`, 'set WARD_HOME to a folder you can write, or fix the permissions of this one');
     }
-  };
-  const deny = parse('--disallowed-tools', args.disallowedTools);
-  // A bare tool name in the deny list also hides the tool, so the model does not waste turns on it.
-  const hidden = new Set(deny.filter((rule) => rule.specifier === null).flatMap((rule) => rule.tools));
-  return { allow: parse('--allowed-tools', args.allowedTools), deny, hidden };
+    throw error;
+  }
+}
+
+/** Said once, at the start, when commands will not run in the sandbox. */
+function sandboxWarnings(status: SandboxStatus): string[] {
+  if (status.state === 'on') return [];
+  if (status.state === 'off') return [`the sandbox is turned off (${status.by}): commands run on this machine with your permissions`];
+  return [
+    `the sandbox cannot start: ${status.reason}. Every command not allowed by a rule needs approval (headless: denied). ${status.fix}`,
+  ];
 }
 
 /**
- * The first SIGINT or SIGTERM cancels the session: the running tool is stopped, the loop ends,
- * the transcript is closed. A second SIGINT exits at once; the transcript is written
- * synchronously event by event, so even then nothing already recorded is lost.
+ * The first SIGINT, SIGTERM or SIGHUP cancels the session: the running tool is stopped, the
+ * loop ends, `session_ended` is recorded, the transcript is closed. A second signal exits at
+ * once: every process group ward started is killed first (an exit hook in shell-session.ts),
+ * and the transcript, written event by event, is complete up to the last event.
  */
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
 function handleSignals(controller: AbortController): () => void {
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => (): void => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
-    controller.abort(signal);
+  const handlers = (Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]).map((signal) => {
+    const handler = (): void => {
+      if (controller.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+      controller.abort(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  // A reader that went away (`ward -p … | head -1`) ends the session like a signal would.
+  const onPipeError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE' && !controller.signal.aborted) controller.abort('EPIPE');
   };
-  const onInt = onSignal('SIGINT');
-  const onTerm = onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  process.stdout.on('error', onPipeError);
+  process.stderr.on('error', onPipeError);
   return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }

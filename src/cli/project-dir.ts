@@ -14,7 +14,10 @@ export function resolveProjectDir(cwdFlag: string | undefined): string {
   let real: string;
   try {
     real = realpathSync(requested);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') {
+      throw new UsageError(`${label} (${requested}) cannot be reached: a folder on the way is not searchable by this user`);
+    }
     throw new UsageError(`${label} (${requested}) does not exist`, 'pass --cwd with an existing project folder');
   }
   if (!statSync(real).isDirectory()) throw new UsageError(`${label} (${requested}) is not a directory`);

@@ -5,8 +5,8 @@
  * configuration problems into usage errors that say what to set.
  */
 import type { ModelProvider } from '../model/types.ts';
-import { ConfigError, configFromProbe, resolveProviderConfig, type ResolvedProviderConfig } from '../model/provider-config.ts';
-import { describeNoProviderHelp, probeLocalServers, probeServer } from '../model/local-probe.ts';
+import { ConfigError, configFromProbe, DEFAULT_OPENAI_MODEL, resolveProviderConfig, type ResolvedProviderConfig } from '../model/provider-config.ts';
+import { describeNoProviderHelp, listServerModels, probeLocalServers } from '../model/local-probe.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ProviderFlags {
@@ -53,14 +53,20 @@ async function resolveConfig(
   if (!('needsProbe' in resolved)) return resolved;
 
   if (resolved.baseUrl !== undefined) {
-    const server = await probeServer(resolved.baseUrl, { timeoutMs: PROBE_TIMEOUT_MS * 4, apiKey: resolved.apiKey });
-    const config = configFromProbe(resolved, server === null ? [] : [server], flags.model);
-    if (config === null) {
+    const listing = await listServerModels(resolved.baseUrl, { timeoutMs: PROBE_TIMEOUT_MS * 4, apiKey: resolved.apiKey });
+    if (listing.kind === 'unreachable') {
       throw new UsageError(
-        `no --model given, and ${resolved.baseUrl} did not list any models (GET ${resolved.baseUrl}/models)`,
-        'pass --model with a model the server serves, and check that the server is running',
+        `nothing answered at ${resolved.baseUrl} (${listing.detail})`,
+        'check that the server is running and the URL is right (OpenAI-compatible servers usually end in /v1)',
       );
     }
+    if (listing.kind === 'no-list') {
+      // Gateways often do not list models; the server will say if it does not serve this one.
+      note(`${resolved.baseUrl} did not list its models (${listing.detail}); using ${DEFAULT_OPENAI_MODEL}: pass --model to choose`);
+      return { provider: 'openai', model: DEFAULT_OPENAI_MODEL, baseUrl: resolved.baseUrl, ...(resolved.apiKey === undefined ? {} : { apiKey: resolved.apiKey }), source: resolved.source ?? '' };
+    }
+    const config = configFromProbe(resolved, [{ name: resolved.baseUrl, baseUrl: resolved.baseUrl, models: listing.models }], flags.model);
+    if (config === null) throw new UsageError(`${resolved.baseUrl} lists no models`, 'pass --model with a model the server serves');
     note(config.source);
     return config;
   }

@@ -18,6 +18,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${wardVersion()}\n`);
       return EXIT.success;
     }
+    if (args.command !== 'run') {
+      const { runSubcommand } = await import('./subcommands.ts');
+      return await runSubcommand(args);
+    }
     if (!args.print) {
       throw new UsageError(
         'the interactive terminal UI is not available yet; run a task headless with: ward -p "your task"',

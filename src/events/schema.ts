@@ -23,7 +23,7 @@ const toolUseBlock = z.object({
   inputError: z.string().optional(),
 });
 
-export const permissionModeSchema = z.enum(['default', 'accept-edits', 'plan', 'bypass']);
+export const permissionModeSchema = z.enum(['default', 'accept-edits', 'plan', 'auto', 'bypass']);
 export const decisionSchema = z.enum(['allow', 'ask', 'deny']);
 
 const base = {
@@ -124,6 +124,16 @@ export const eventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('todos_updated'),
     todos: z.array(z.object({ content: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('network_decision'),
+    /** CONNECT, GET, …: a request a sandboxed command made through ward's proxy. */
+    method: z.string(),
+    host: z.string().nullable(),
+    port: z.number().int().nullable(),
+    allowed: z.boolean(),
+    reason: z.string(),
   }),
   z.object({ ...base, type: z.literal('warning'), message: z.string() }),
   z.object({

@@ -83,6 +83,38 @@ export async function probeServer(
   }
 }
 
+export type ModelListing =
+  | { readonly kind: 'models'; readonly models: string[] }
+  /** The server answered, but not with a model list (many gateways and some servers do not list). */
+  | { readonly kind: 'no-list'; readonly detail: string }
+  | { readonly kind: 'unreachable'; readonly detail: string };
+
+/** Asks a named server for its models, telling "nobody answered" apart from "no list". */
+export async function listServerModels(baseUrl: string, options: { timeoutMs: number; apiKey?: string | undefined }): Promise<ModelListing> {
+  const root = baseUrl.replace(/\/+$/, '');
+  let response: Response;
+  try {
+    response = await fetch(`${root}/models`, {
+      signal: AbortSignal.timeout(options.timeoutMs),
+      ...(options.apiKey !== undefined ? { headers: { authorization: `Bearer ${options.apiKey}` } } : {}),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { kind: 'unreachable', detail: cause?.code ?? cause?.message ?? (error as Error).message };
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return { kind: 'no-list', detail: `HTTP ${response.status}` };
+  }
+  try {
+    const parsed = modelListSchema.safeParse(await response.json());
+    if (parsed.success && parsed.data.data.length > 0) return { kind: 'models', models: parsed.data.data.map((model) => model.id) };
+    return { kind: 'no-list', detail: parsed.success ? 'an empty model list' : 'not a model list' };
+  } catch {
+    return { kind: 'no-list', detail: 'not JSON' };
+  }
+}
+
 /** Printed when no provider is configured and no local server answered. */
 export function describeNoProviderHelp(): string {
   return [

@@ -102,12 +102,15 @@ export class OpenAITurnAssembler {
   #applyToolCall(index: number, call: z.infer<typeof toolCallDeltaSchema>): void {
     const slot = this.#slotByIndex.get(index);
     let state = slot !== undefined ? this.#calls[slot] : undefined;
-    if (state === undefined || (call.id != null && state.id !== undefined && call.id !== state.id)) {
+    // Some servers (DashScope, DeepSeek) send `id: ""` on continuation chunks: an empty id is
+    // no id, never the start of a new call.
+    const id = call.id != null && call.id.length > 0 ? call.id : undefined;
+    if (state === undefined || (id !== undefined && state.id !== undefined && id !== state.id)) {
       state = { id: undefined, name: '', args: '', announced: false };
       this.#slotByIndex.set(index, this.#calls.push(state) - 1);
     }
-    if (call.id != null && call.id.length > 0 && state.id === undefined) state.id = call.id;
-    if (call.function?.name != null && state.name.length === 0) state.name = call.function.name;
+    if (id !== undefined && state.id === undefined) state.id = id;
+    if (call.function?.name != null && call.function.name.length > 0 && state.name.length === 0) state.name = call.function.name;
     if (call.function?.arguments != null) state.args += call.function.arguments;
     if (!state.announced && state.name.length > 0) {
       state.announced = true;

@@ -41,16 +41,24 @@ const SECRET_NAMES = new Set([
 
 /**
  * Name parts that mark a secret. KEY only at the end of a word (API_KEY, APIKEY, not KEYBOARD);
- * AUTH only as a word (AUTH, OAUTH, not GIT_AUTHOR_NAME).
+ * AUTH only as a word (AUTH, OAUTH, not GIT_AUTHOR_NAME). PWD only after another word
+ * (DB_PWD, MYSQL_PWD): PWD and OLDPWD are the shell's working directory.
  */
 const SECRET_NAME_PATTERN =
-  /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|CREDENTIAL|PRIVATE|COOKIE|WEBHOOK|SIGNATURE|(^|_)O?AUTH($|_)|(^|_)PWD($|_)|(^|_)[A-Z0-9]*KEY(S)?($|_)|(^|_)DSN($|_)|CONN(ECTION)?_?STR/;
+  /TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|CREDENTIAL|PRIVATE|COOKIE|WEBHOOK|SIGNATURE|(^|_)O?AUTH($|_)|_PWD($|_)|(^|_)[A-Z0-9]*KEY(S)?($|_)|(^|_)DSN($|_)|CONN(ECTION)?_?STR/;
 
 /** Scrubbed by prefix like the rest of their family, but settings, not secrets: not redacted. */
 const NOT_SECRET_VALUES = new Set(['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_OUTPUT', 'AWS_PAGER', 'AWS_SDK_LOAD_CONFIG']);
 
 /** Prefixes of cloud providers' credential variables. */
 const SECRET_PREFIXES = ['AWS_', 'AZURE_', 'GCP_', 'GOOGLE_CLOUD_', 'DIGITALOCEAN_', 'HEROKU_', 'CLOUDFLARE_', 'VAULT_'];
+
+/**
+ * Names that say the value is a location or a setting, not a secret (VAULT_ADDR,
+ * GOOGLE_CLOUD_PROJECT, SSH_AUTH_SOCK, AWS_CONFIG_FILE, PASSWORD_STORE_DIR): such variables are
+ * still kept from commands when their family is, but their values are not masked everywhere.
+ */
+const SETTING_SUFFIX = /_(ADDR|ADDRESS|HOST|PORT|PROJECT|REGION|ZONE|FILE|DIR|SOCK|PATH|PROFILE|ENDPOINT|ID)$/;
 
 /** Values shorter than this are not redacted by value: masking "true" or "1" everywhere is noise. */
 const MIN_REDACTED_VALUE_LENGTH = 8;
@@ -93,8 +101,15 @@ export function secretValuesFrom(parent: Readonly<Record<string, string | undefi
   const values = new Set<string>();
   for (const [name, value] of Object.entries(parent)) {
     if (value === undefined) continue;
-    const secret = (isSecretName(name) && !NOT_SECRET_VALUES.has(name.toUpperCase())) || hasUrlCredentials(value);
+    const upper = name.toUpperCase();
+    const named = isSecretName(name) && !NOT_SECRET_VALUES.has(upper) && !SETTING_SUFFIX.test(upper) && !looksLikePath(value);
+    const secret = named || hasUrlCredentials(value);
     if (secret && value.trim().length >= MIN_REDACTED_VALUE_LENGTH) values.add(value.trim());
   }
   return [...values];
+}
+
+/** A file path is where a secret lives, not the secret: masking it would hide paths everywhere. */
+function looksLikePath(value: string): boolean {
+  return value.startsWith('/') || value.startsWith('~/') || /^[A-Za-z]:\\/.test(value);
 }

@@ -23,7 +23,10 @@ export function resolveReal(path: string): string {
   }
 }
 
-export function isInside(folderReal: string, pathReal: string): boolean {
-  const rel = relative(folderReal, pathReal);
+/** File systems that ignore case by default: a rule about ~/.ssh must also catch ~/.SSH. */
+export const CASE_INSENSITIVE_FS = process.platform === 'darwin' || process.platform === 'win32';
+
+export function isInside(folderReal: string, pathReal: string, caseInsensitive: boolean = CASE_INSENSITIVE_FS): boolean {
+  const rel = caseInsensitive ? relative(folderReal.toLowerCase(), pathReal.toLowerCase()) : relative(folderReal, pathReal);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -1,51 +1,26 @@
 /**
- * Whether a rule covers a particular call. Matching fails closed for allow rules: a shell
- * command with anything the matcher cannot see through (operators, substitutions,
- * redirections) never matches an allow rule, so `bash(npm test:*)` cannot approve
- * `npm test && curl evil`. Deny rules look at every segment they can find, so they still
- * catch `echo hi; rm -rf x`. The full shell analyser replaces this in the policy engine.
+ * The three kinds of rule specifier and how each matches:
+ *   commands  `bash(npm test)` exact, `bash(git diff:*)` prefix on a word boundary; matched
+ *             against one simple command's words (quotes removed), never a whole command line,
+ *             so `bash(npm test:*)` cannot approve `npm test && curl evil`;
+ *   paths     `read(src/**)`, `edit(docs/**)`, `read(~/.aws/**)`, `read(/etc/hosts)`: a glob,
+ *             relative to the project root unless it starts with `/` or `~/`;
+ *   domains   `web_fetch(domain:nodejs.org)`: that host and its subdomains.
  */
-import { matchesGlob, relative, isAbsolute } from 'node:path';
-import type { CallTarget } from '../tools/types.ts';
-import type { Rule } from './rules.ts';
+import { isAbsolute, relative } from 'node:path';
+import { compileGlob } from '../tools/glob-pattern.ts';
+import { CASE_INSENSITIVE_FS } from './path-containment.ts';
 
-const SHELL_META = /[;&|`$()<>\n\r\\{}*?[\]!#~'"]/;
-
-export interface MatchContext {
-  readonly tool: string;
-  readonly target: CallTarget;
-  readonly projectRoot: string;
-  readonly home: string;
+export function commandMatches(specifier: string, words: readonly string[]): boolean {
+  const command = words.join(' ');
+  if (specifier.endsWith(':*')) {
+    const prefix = normalizeSpaces(specifier.slice(0, -2));
+    return command === prefix || command.startsWith(`${prefix} `);
+  }
+  return command === normalizeSpaces(specifier);
 }
 
-export function ruleMatches(rule: Rule, call: MatchContext, purpose: 'allow' | 'deny'): boolean {
-  if (!rule.tools.includes(call.tool)) return false;
-  if (rule.specifier === null) return true;
-  if (call.target.command !== undefined) return commandMatches(rule.specifier, call.target.command, purpose);
-  if (call.target.url !== undefined) return urlMatches(rule.specifier, call.target.url);
-  const paths = call.target.paths ?? [];
-  if (paths.length === 0) return false;
-  const test = (path: string): boolean => pathMatches(rule.specifier ?? '', path, call.projectRoot, call.home);
-  return purpose === 'allow' ? paths.every(test) : paths.some(test);
-}
-
-function commandMatches(specifier: string, command: string, purpose: 'allow' | 'deny'): boolean {
-  const candidates =
-    purpose === 'allow'
-      ? SHELL_META.test(command)
-        ? []
-        : [normalizeSpaces(command)]
-      : command.split(/;|&&|\|\||\||&|\n|`|\$\(|\(|\)/).map(normalizeSpaces).filter((part) => part !== '');
-  return candidates.some((candidate) => {
-    if (specifier.endsWith(':*')) {
-      const prefix = normalizeSpaces(specifier.slice(0, -2));
-      return candidate === prefix || candidate.startsWith(`${prefix} `);
-    }
-    return candidate === normalizeSpaces(specifier);
-  });
-}
-
-function urlMatches(specifier: string, url: string): boolean {
+export function urlMatches(specifier: string, url: string): boolean {
   if (!specifier.startsWith('domain:')) return false;
   const domain = specifier.slice('domain:'.length).toLowerCase();
   let host: string;
@@ -57,13 +32,36 @@ function urlMatches(specifier: string, url: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);
 }
 
-function pathMatches(pattern: string, path: string, projectRoot: string, home: string): boolean {
-  let glob = pattern;
-  if (glob.startsWith('~/')) glob = `${home}/${glob.slice(2)}`;
-  if (isAbsolute(glob)) return matchesGlob(path, glob);
+/**
+ * `path` is absolute and resolved (symlinks followed), so a link inside docs/ that points
+ * elsewhere is judged by where it points. The glob syntax is the glob tool's own; a pattern
+ * also covers everything below what it names (`read(src)` covers src/a.ts).
+ */
+export function pathMatches(specifier: string, path: string, projectRoot: string, home: string): boolean {
+  let glob = specifier;
+  if (glob === '~' || glob.startsWith('~/')) glob = `${home}${glob.slice(1)}`;
+  if (isAbsolute(glob)) return globMatches(glob, path);
   const rel = relative(projectRoot, path);
-  if (rel.startsWith('..') || isAbsolute(rel)) return false;
-  return matchesGlob(rel, glob);
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return false;
+  return globMatches(glob, rel);
+}
+
+const compiled = new Map<string, RegExp[]>();
+
+/** The glob itself, everything below it, and for `dir/**` the folder itself. */
+function globMatches(glob: string, path: string): boolean {
+  const fold = (text: string): string => (CASE_INSENSITIVE_FS ? text.toLowerCase() : text);
+  const key = fold(glob);
+  let patterns = compiled.get(key);
+  if (patterns === undefined) {
+    const trimmed = key.replace(/\/+$/, '');
+    const sources = [trimmed, `${trimmed}/**`];
+    if (trimmed.endsWith('/**')) sources.push(trimmed.slice(0, -3));
+    patterns = sources.filter((source) => source !== '').map((source) => compileGlob(source, { anchored: true, braces: true }));
+    compiled.set(key, patterns);
+  }
+  const subject = fold(path);
+  return patterns.some((pattern) => pattern.test(subject));
 }
 
 function normalizeSpaces(text: string): string {

@@ -54,6 +54,10 @@ export function rebuildConversation(events: readonly WardEvent[]): RebuiltSessio
         // Results of the previous assistant message come first in the user message after it.
         if (lastAssistantCalls.length > 0) userBlocks.unshift(...resultsFor(lastAssistantCalls));
         flushUser();
+        // Results belong to the assistant message right before them: providers may reuse ids
+        // across turns, so an earlier call's result must never answer a later call.
+        finished.clear();
+        started.clear();
         const content: AssistantBlock[] = event.content.map((block) =>
           block.type === 'text'
             ? { type: 'text', text: block.text }

@@ -1,8 +1,11 @@
 /**
  * Reads a transcript back for resume. Every line is validated against the event schema.
- * A torn last line (a crash mid-write) is tolerated: it is moved aside to a `.torn-*` file,
- * never silently dropped, and reported. Any other bad line stops the resume with the file and
- * line named, because guessing at a damaged history could re-run work.
+ * A torn last line (a crash mid-write) is tolerated: its bytes are moved aside to a
+ * `.torn-*` file, never silently dropped, and reported. Any other bad line stops the resume
+ * with the file and line named, because guessing at a damaged history could re-run work.
+ *
+ * Works on bytes, not decoded text: a line torn inside a multi-byte character must be cut
+ * exactly where the last complete line ends.
  */
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { eventSchema, type WardEvent } from '../events/schema.ts';
@@ -19,6 +22,8 @@ export interface LoadedTranscript {
   readonly warnings: string[];
 }
 
+const NEWLINE = 0x0a;
+
 export function loadTranscript(path: string): LoadedTranscript {
   let raw: Buffer;
   try {
@@ -26,33 +31,42 @@ export function loadTranscript(path: string): LoadedTranscript {
   } catch (error) {
     throw new TranscriptError(`cannot read transcript ${path}: ${(error as Error).message}`);
   }
-  const text = raw.toString('utf8');
   const warnings: string[] = [];
-  const endsCleanly = text.length === 0 || text.endsWith('\n');
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
+  // Everything up to and including the last newline is whole lines; anything after it was
+  // being written when ward stopped.
+  const wholeEnd = raw.lastIndexOf(NEWLINE) + 1;
+  const whole = raw.subarray(0, wholeEnd).toString('utf8');
+  const lines = whole === '' ? [] : whole.slice(0, -1).split('\n');
 
   const events: WardEvent[] = [];
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] ?? '';
-    const isLast = index === lines.length - 1;
-    const parsed = parseLine(line);
-    if (parsed.ok) {
-      events.push(parsed.event);
-      continue;
+    const parsed = parseLine(lines[index] ?? '');
+    if (!parsed.ok) {
+      throw new TranscriptError(
+        `transcript ${path} is damaged at line ${index + 1}: ${parsed.error}. ` +
+          'ward will not guess at a damaged history. Remove or repair that line, or start a new session without --resume/--continue.',
+      );
     }
-    if (isLast && !endsCleanly) {
-      const kept = moveTornTail(path, raw, line);
+    events.push(parsed.event);
+  }
+
+  if (wholeEnd < raw.length) {
+    const tail = raw.subarray(wholeEnd);
+    const complete = parseLine(tail.toString('utf8'));
+    if (complete.ok) {
+      // A whole event whose newline was not written yet: keep it, and end the line so the
+      // next event starts on its own.
+      events.push(complete.event);
+      writeFileSync(path, '\n', { flag: 'a' });
+    } else {
+      const kept = `${path}.torn-${Date.now()}`;
+      writeFileSync(kept, tail, { mode: 0o600 });
+      truncateSync(path, wholeEnd);
       warnings.push(
         `transcript ${path}: the last line was incomplete (ward stopped while writing it); ` +
-          `it was moved to ${kept} and the session resumes from the line before`,
+          `its ${tail.length} bytes were moved to ${kept} and the session resumes from the line before`,
       );
-      break;
     }
-    throw new TranscriptError(
-      `transcript ${path} is damaged at line ${index + 1}: ${parsed.error}. ` +
-        'ward will not guess at a damaged history. Remove or repair that line, or start a new session without --resume/--continue.',
-    );
   }
   return { events, warnings };
 }
@@ -70,12 +84,4 @@ function parseLine(line: string): { ok: true; event: WardEvent } | { ok: false; 
     return { ok: false, error: `not a ward event (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})` };
   }
   return { ok: true, event: result.data };
-}
-
-/** Keep the torn bytes for inspection, then cut them off so new events start on a clean line. */
-function moveTornTail(path: string, raw: Buffer, tornLine: string): string {
-  const keptPath = `${path}.torn-${Date.now()}`;
-  writeFileSync(keptPath, tornLine, { mode: 0o600 });
-  truncateSync(path, raw.length - Buffer.byteLength(tornLine, 'utf8'));
-  return keptPath;
 }

@@ -56,13 +56,16 @@ export function createGlobTool(env: ToolEnvironment): ToolDefinition<GlobInput> 
       if ((await inspectPath(scope.dir)).kind !== 'directory') return { output: none, isError: false };
 
       const files: { path: string; mtimeMs: number }[] = [];
+      let withheld = 0;
       for await (const file of listScopeFiles(env, scope, context.signal)) {
-        files.push({ path: file.path, mtimeMs: 0 });
+        if (context.readable(file.path)) files.push({ path: file.path, mtimeMs: 0 });
+        else withheld++;
       }
+      const withheldNote = withheld === 0 ? '' : `\n[${withheld} matching file${withheld === 1 ? '' : 's'} withheld by the permission policy.]`;
       await fillModificationTimes(files, context.signal);
-      if (files.length === 0) return { output: none, isError: false };
+      if (files.length === 0) return { output: none + withheldNote, isError: false };
       files.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      return { output: formatList(files.map((file) => displayPath(file.path, context.projectRoot)), env.outputCapChars), isError: false };
+      return { output: formatList(files.map((file) => displayPath(file.path, context.projectRoot)), env.outputCapChars) + withheldNote, isError: false };
     },
   };
 }

@@ -2,7 +2,7 @@
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { grepWithFallback } from './grep-fallback.ts';
-import { GrepOutput } from './grep-output.ts';
+import { GrepOutput, type GrepSink } from './grep-output.ts';
 import { GREP_MAX_FILE_BYTES, GrepPatternError, type GrepRequest } from './grep-request.ts';
 import { grepWithRipgrep } from './grep-ripgrep.ts';
 import { GlobSyntaxError } from './glob-pattern.ts';
@@ -94,17 +94,21 @@ export function createGrepTool(env: ToolEnvironment): ToolDefinition<GrepInput> 
           show: (path) => displayPath(path, context.projectRoot),
         });
       let output = makeOutput();
+      let sink = new PolicyFilter(output, context.readable);
       try {
         let done = false;
         if (env.ripgrepPath !== null) {
-          const outcome = await grepWithRipgrep(env, env.ripgrepPath, request, output, context.signal);
+          const outcome = await grepWithRipgrep(env, env.ripgrepPath, request, sink, context.signal);
           done = outcome.started;
           if (outcome.started && outcome.warning !== null) notes.push(`[ripgrep reported: ${outcome.warning}]`);
           // ripgrep would not start; nothing reached the output, so start it afresh.
-          if (!done) output = makeOutput();
+          if (!done) {
+            output = makeOutput();
+            sink = new PolicyFilter(output, context.readable);
+          }
         }
         if (!done) {
-          const report = await grepWithFallback(request, output, context.signal, context.projectRoot);
+          const report = await grepWithFallback(request, sink, context.signal, context.projectRoot);
           if (report.largeSkipped.length > 0) {
             const listed = report.largeSkipped.slice(0, 10).join(', ');
             const more = report.largeSkipped.length > 10 ? ` and ${report.largeSkipped.length - 10} more` : '';
@@ -116,6 +120,7 @@ export function createGrepTool(env: ToolEnvironment): ToolDefinition<GrepInput> 
         if (error instanceof GrepPatternError) return fail(`${error.message}\nFix the pattern (escape special characters such as ( [ { . * + ? with a backslash to match them literally) and try again.`);
         throw error;
       }
+      if (sink.withheld > 0) notes.push(`[${sink.withheld} matching file${sink.withheld === 1 ? '' : 's'} withheld by the permission policy (credentials, .env files or deny rules).]`);
       return { output: output.finish(empty, notes), isError: false };
     },
   };
@@ -131,6 +136,34 @@ function baseRequest(input: GrepInput, mode: GrepRequest['mode'], dir: string, f
     file,
     scope,
   };
+}
+
+/** Passes on only the files the policy lets the model read, and counts the others. */
+class PolicyFilter implements GrepSink {
+  readonly #inner: GrepSink;
+  readonly #readable: (path: string) => boolean;
+  #skipping = false;
+  withheld = 0;
+
+  constructor(inner: GrepSink, readable: (path: string) => boolean) {
+    this.#inner = inner;
+    this.#readable = readable;
+  }
+
+  beginFile(path: string): void {
+    this.#skipping = !this.#readable(path);
+    if (this.#skipping) this.withheld++;
+    else this.#inner.beginFile(path);
+  }
+
+  line(number: number, text: string, isMatch: boolean): void {
+    if (!this.#skipping) this.#inner.line(number, text, isMatch);
+  }
+
+  endFile(): void {
+    if (!this.#skipping) this.#inner.endFile();
+    this.#skipping = false;
+  }
 }
 
 function fail(output: string): ToolResult {

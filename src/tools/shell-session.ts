@@ -118,6 +118,20 @@ export async function terminateGroup(pgid: number, graceMs: number = KILL_GRACE_
 }
 
 /** Spawns `spec` detached in a new process group, stdin on /dev/null, output bounded. */
+/**
+ * Every process group ward has started and not yet seen end. Kept for the last resort: when
+ * ward exits by any path (a second Ctrl-C, SIGHUP, an uncaught error), the 'exit' hook kills
+ * them all synchronously, so nothing ward started outlives it.
+ */
+const liveGroups = new Set<number>();
+
+/** SIGKILLs every process group ward started that is still running. Synchronous. */
+export function killAllGroupsNow(): void {
+  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  liveGroups.clear();
+}
+process.on('exit', killAllGroupsNow);
+
 export function startGroupProcess(spec: SpawnSpec, options: StartOptions): GroupProcess {
   const output = new HeadTailBuffer(options.outputCapChars);
   let child: ChildProcess;
@@ -133,6 +147,7 @@ export function startGroupProcess(spec: SpawnSpec, options: StartOptions): Group
     return notStarted(output, error instanceof Error ? error.message : String(error));
   }
   const pid = child.pid ?? null;
+  if (pid !== null) liveGroups.add(pid);
   let stoppedBy: StopReason | null = null;
   let stopping: Promise<void> | null = null;
   // Read through a function: `stopping` is set from stop(), which flow analysis cannot see.
@@ -152,6 +167,7 @@ export function startGroupProcess(spec: SpawnSpec, options: StartOptions): Group
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const done = new Promise<ProcessOutcome>((resolve) => {
     const finish = (fields: Omit<ProcessOutcome, 'stoppedBy' | 'sideChannel'>): void => {
+      if (pid !== null) liveGroups.delete(pid);
       output.end();
       outcome = { ...fields, stoppedBy, sideChannel };
       resolve(outcome);

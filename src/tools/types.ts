@@ -42,6 +42,17 @@ export interface ToolContext {
   readonly projectRoot: string;
   /** Aborted on cancellation (SIGINT/SIGTERM) or when the call's timeout passes. */
   readonly signal: AbortSignal;
+  /**
+   * Puts something the call turned out to need mid-way (a redirect to another host) to the
+   * same policy the call itself passed. Tools must not touch a new target it refuses.
+   */
+  readonly authorize: (target: CallTarget) => Promise<{ readonly allowed: boolean; readonly reason: string }>;
+  /**
+   * Whether the policy lets the model read this file (absolute path). Tools that read many
+   * files under one approved folder (grep, glob) leave out those it refuses: a search of the
+   * project must not return the contents of its .env file.
+   */
+  readonly readable: (path: string) => boolean;
 }
 
 export interface ToolDefinition<Input = unknown> {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { bodyBudget, capOutput } from './output-cap.ts';
 import { htmlToText } from './html-to-text.ts';
-import type { ToolDefinition, ToolEnvironment, ToolResult } from './types.ts';
+import type { ToolContext, ToolDefinition, ToolEnvironment, ToolResult } from './types.ts';
 
 export const WEB_FETCH_MAX_REDIRECTS = 5;
 export const WEB_FETCH_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -136,6 +136,7 @@ async function fetchFollowingRedirects(
   fetchImpl: typeof globalThis.fetch,
   start: URL,
   signal: AbortSignal,
+  authorize: ToolContext['authorize'],
 ): Promise<Fetched | string> {
   const chain: URL[] = [start];
   let url = start;
@@ -157,6 +158,9 @@ async function fetchFollowingRedirects(
     }
     const next = parseHttpUrl(location, url.href);
     if (typeof next === 'string') return `${url.href} redirected to ${location}, which was not followed: ${next}`;
+    // Each hop is a new request: it passes the policy like the first one did.
+    const verdict = await authorize({ url: next.href });
+    if (!verdict.allowed) return `${url.href} redirected to ${next.href}, which was not followed: ${verdict.reason}`;
     chain.push(next);
     url = next;
   }
@@ -179,7 +183,7 @@ export function createWebFetchTool(env: ToolEnvironment): ToolDefinition<WebFetc
       let fetched: Fetched | string;
       let body: { body: Uint8Array; cut: boolean };
       try {
-        fetched = await fetchFollowingRedirects(env.fetch, start, signal);
+        fetched = await fetchFollowingRedirects(env.fetch, start, signal, context.authorize);
         if (typeof fetched === 'string') return errorResult(fetched);
         const contentType = fetched.response.headers.get('content-type');
         const declared = classify(mediaType(contentType));

@@ -89,9 +89,15 @@ test('headless, a call that needs approval is denied and the model is told why a
     assert.equal(existsSync(join(ws.project, 'created-by-bash')), false);
     const [result] = toolResultsSent(server, 1);
     assert.ok(result?.isError);
-    assert.match(result.content, /Permission denied: running commands needs approval in default mode.*headless.*--allowed-tools "bash\(touch created-by-bash:\*\)"/s);
-    assert.match(run.stderr, /ask: running commands needs approval/);
+    assert.match(result.content, /Permission denied: running `touch created-by-bash` needs approval in default mode.*headless.*--allowed-tools "bash\(touch created-by-bash\)"/s);
+    assert.match(run.stderr, /ask: running `touch created-by-bash` needs approval/);
     assert.match(run.stderr, /not approved/);
+  });
+  // Regression: the hint must work. Run again with exactly the rule it suggested.
+  await withSetup(script, async (ws, server) => {
+    const run = await runWard(['-p', 'make a file', '--allowed-tools', 'bash(touch created-by-bash)'], { cwd: ws.project, env: anthropicEnv(ws, server) });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(existsSync(join(ws.project, 'created-by-bash')), true, run.stderr);
   });
 });
 

@@ -6,7 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScriptedServer } from '../support/scripted-server.ts';
+import { createServer } from 'node:net';
 import { makeWorkspace, runWard } from '../support/run-ward.ts';
+
+/** A loopback port nothing listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
 
 test('with no key and no flag, ward finds a local server on the Ollama port, says so, and uses it', async (t) => {
   let server;
@@ -37,9 +47,10 @@ test('--base-url without --model asks that server for its models and uses the fi
     const run = await runWard(['-p', 'hi', '--provider', 'openai', '--base-url', server.openaiBaseUrl], { cwd: ws.project, env: { WARD_HOME: ws.home } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /using its first model local-coder-7b/);
-    const unreachable = await runWard(['-p', 'hi', '--provider', 'openai', '--base-url', 'http://127.0.0.1:9/v1'], { cwd: ws.project, env: { WARD_HOME: ws.home } });
+    const port = await closedPort();
+    const unreachable = await runWard(['-p', 'hi', '--provider', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`], { cwd: ws.project, env: { WARD_HOME: ws.home } });
     assert.equal(unreachable.code, 2);
-    assert.match(unreachable.stderr, /did not list any models.*\n.*pass --model/);
+    assert.match(unreachable.stderr, new RegExp(`nothing answered at http://127\\.0\\.0\\.1:${port}/v1 \\(ECONNREFUSED\\)\\n.*server is running`));
   } finally {
     await server.close();
     ws.cleanup();

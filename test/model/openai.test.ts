@@ -194,3 +194,30 @@ test('a local server that omits usage, tool-call ids and indexes still yields a 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('regression: continuation chunks with id "" and name "" extend the call instead of starting a new one', async () => {
+  // DashScope (Qwen) and DeepSeek stream tool calls like this.
+  const chunks = [
+    { choices: [{ delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'read', arguments: '' } }] }, finish_reason: null }] },
+    { choices: [{ delta: { tool_calls: [{ index: 0, id: '', type: 'function', function: { name: '', arguments: '{"path":' } }] }, finish_reason: null }] },
+    { choices: [{ delta: { tool_calls: [{ index: 0, id: '', type: 'function', function: { arguments: '"a.txt"}' } }] }, finish_reason: null }] },
+    { choices: [{ delta: {}, finish_reason: 'tool_calls' }] },
+  ];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const turn = await provider(`http://127.0.0.1:${port}/v1`).streamTurn(request([userText('read a.txt')]), NEVER_ABORTED, () => {});
+    assert.equal(turn.content.length, 1);
+    assert.deepEqual(turn.content[0], { type: 'tool_use', id: 'call_abc', name: 'read', input: { path: 'a.txt' } });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildChildEnv, isSecretName, secretValuesFrom } from '../../src/policy/child-env.ts';
 import { createBashTool } from '../../src/tools/bash.ts';
 import { ShellSession } from '../../src/tools/shell-session.ts';
-import { createTestEnvironment } from '../tools/env.ts';
+import { createTestEnvironment, toolContext } from '../tools/env.ts';
 
 const PARENT = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -71,10 +71,26 @@ test('a bash command run with the built environment cannot see the parent secret
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const env = createTestEnvironment(root, { childEnv: buildChildEnv(PARENT) });
   const bash = createBashTool(env, new ShellSession(root));
-  const result = await bash.execute({ command: 'env' }, { projectRoot: root, signal: new AbortController().signal });
+  const result = await bash.execute({ command: 'env' }, toolContext(root));
   assert.equal(result.isError, false, result.output);
   assert.match(result.output, /^PATH=/m);
   assert.match(result.output, /^CI=true$/m);
   assert.doesNotMatch(result.output, /canary/i);
   assert.doesNotMatch(result.output, /OPENAI_API_KEY|ANTHROPIC|GITHUB_TOKEN|NODE_OPTIONS|LD_PRELOAD/);
+});
+
+test('regression: PWD and location-like variables are not secrets, so paths are never masked', () => {
+  const parent = {
+    PWD: '/home/someone/project',
+    OLDPWD: '/home/someone',
+    DB_PWD: 'canary-db-password-1',
+    VAULT_ADDR: 'https://vault.internal.example:8200',
+    GOOGLE_CLOUD_PROJECT: 'my-gcp-project-123',
+    SSH_AUTH_SOCK: '/tmp/ssh-agent.sock',
+    AWS_CONFIG_FILE: '/home/someone/.aws/config',
+    PASSWORD_STORE_DIR: '/home/someone/.password-store',
+    GOOGLE_APPLICATION_CREDENTIALS: '/home/someone/key.json',
+  };
+  const values = secretValuesFrom(parent);
+  assert.deepEqual(values, ['canary-db-password-1']);
 });

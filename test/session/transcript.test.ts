@@ -113,3 +113,60 @@ test('session ids cannot walk out of the sessions folder, and a session of anoth
     assert.throws(() => store.byId('20200101-000000-abcdef'), /no session/);
   });
 });
+
+test('regression: a line torn inside a multi-byte character is cut at the exact byte, and resumes stay loadable', () => {
+  withHome((home) => {
+    const location = new SessionStore(home, '/p').create();
+    recordSession(location.path);
+    const before = readFileSync(location.path);
+    const torn = Buffer.concat([Buffer.from('{"type":"user_message","text":"caf'), Buffer.from([0xc3])]);
+    appendFileSync(location.path, torn);
+    const loaded = loadTranscript(location.path);
+    assert.equal(loaded.events.length, 5);
+    assert.deepEqual(readFileSync(location.path), before, 'exactly the torn bytes were cut');
+    const keptName = readdirSync(join(location.path, '..')).find((name) => name.includes('.torn-')) ?? '';
+    assert.deepEqual(readFileSync(join(location.path, '..', keptName)), torn, 'the torn bytes are kept as they were');
+    for (let run = 0; run < 2; run++) {
+      const writer = new TranscriptWriter(location.path);
+      writer.write({ type: 'user_message', text: `run ${run} ✓`, ts: 1 });
+      writer.close();
+      assert.equal(loadTranscript(location.path).events.length, 6 + run);
+    }
+  });
+});
+
+test('regression: a complete last event without its newline is kept, and the next event starts on a new line', () => {
+  withHome((home) => {
+    const location = new SessionStore(home, '/p').create();
+    recordSession(location.path);
+    appendFileSync(location.path, JSON.stringify({ type: 'user_message', text: 'no newline', ts: 2 }));
+    assert.equal(loadTranscript(location.path).events.length, 6);
+    const writer = new TranscriptWriter(location.path);
+    writer.write({ type: 'user_message', text: 'next', ts: 3 });
+    writer.close();
+    const events = loadTranscript(location.path).events;
+    assert.equal(events.length, 7);
+    const last = events.at(-1);
+    assert.equal(last?.type === 'user_message' ? last.text : '', 'next');
+  });
+});
+
+test('regression: a reused tool-call id never takes an earlier call\'s result on resume', () => {
+  withHome((home) => {
+    const location = new SessionStore(home, '/p').create();
+    const bus = new EventBus();
+    const writer = new TranscriptWriter(location.path);
+    bus.subscribe(writer.write);
+    bus.emit({ type: 'user_message', text: 'go' });
+    bus.emit({ type: 'assistant_message', turn: 1, stopReason: 'tool_use', content: [{ type: 'tool_use', id: 'call_0', name: 'bash', input: { command: 'first' } }] });
+    bus.emit({ type: 'tool_started', callId: 'call_0', tool: 'bash' });
+    bus.emit({ type: 'tool_finished', callId: 'call_0', tool: 'bash', status: 'ok', output: 'first-ok', durationMs: 1, truncated: false });
+    bus.emit({ type: 'assistant_message', turn: 2, stopReason: 'tool_use', content: [{ type: 'tool_use', id: 'call_0', name: 'bash', input: { command: 'second' } }] });
+    bus.emit({ type: 'tool_started', callId: 'call_0', tool: 'bash' });
+    writer.close();
+    const rebuilt = rebuildConversation(loadTranscript(location.path).events);
+    assert.equal(rebuilt.messages.length, 4);
+    const second = rebuilt.pendingUser[0];
+    assert.ok(second?.type === 'tool_result' && /Interrupted/.test(second.content), JSON.stringify(second));
+  });
+});

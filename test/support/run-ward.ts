@@ -30,7 +30,8 @@ export interface WardOptions {
 export function startWard(args: readonly string[], options: WardOptions): { child: ChildProcess; done: Promise<WardRun> } {
   const child = spawn(process.execPath, [WARD_BIN, ...args], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...options.env },
+    // PWD as a shell would set it: ward must treat it as the path it is, never as a secret.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', PWD: options.cwd, NO_COLOR: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -48,8 +48,14 @@ export async function makeTempProject(prefix = 'ward-tools-'): Promise<{ root: s
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
-export function toolContext(projectRoot: string, signal: AbortSignal = new AbortController().signal): ToolContext {
-  return { projectRoot, signal };
+/** A context whose policy allows every mid-call target, unless a test passes its own. */
+export function toolContext(
+  projectRoot: string,
+  signal: AbortSignal = new AbortController().signal,
+  authorize: ToolContext['authorize'] = () => Promise.resolve({ allowed: true, reason: 'allowed by the test' }),
+  readable: ToolContext['readable'] = () => true,
+): ToolContext {
+  return { projectRoot, signal, authorize, readable };
 }
 
 /** Validates `input` with the tool's schema, as the runner does, then executes the tool. */

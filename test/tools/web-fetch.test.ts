@@ -169,3 +169,18 @@ test('the policy target is the URL as given', () => {
   const tool = createWebFetchTool(createTestEnvironment('/p'));
   assert.deepEqual(tool.target({ url: 'https://example.com/a' }, '/p'), { url: 'https://example.com/a' });
 });
+
+test('regression: every redirect hop is put to the policy, and a refused hop is not fetched', async () => {
+  const env = createTestEnvironment('/nonexistent-project');
+  const tool = createWebFetchTool(env);
+  const asked: string[] = [];
+  const refuseHop2: Parameters<typeof toolContext>[2] = ({ url }) => {
+    asked.push(url ?? '');
+    return Promise.resolve(url?.endsWith('/hop/2') === true ? { allowed: false, reason: 'not an allowed domain' } : { allowed: true, reason: 'ok' });
+  };
+  const result = await tool.execute(tool.inputSchema.parse({ url: `${base}/hop/4` }), toolContext(env.projectRoot, undefined, refuseHop2));
+  assert.equal(result.isError, true);
+  assert.match(result.output, /redirected to .*\/hop\/2, which was not followed: not an allowed domain/);
+  assert.doesNotMatch(result.output, /arrived/);
+  assert.deepEqual(asked, [`${base}/hop/3`, `${base}/hop/2`]);
+});

@@ -35,7 +35,7 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
         const hasCalls = event.content.some((block) => block.type === 'tool_use');
         const text = event.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('').trim();
         // The final answer goes to stdout at the end; narration between tool calls is trace.
-        if (hasCalls && text !== '') trace(`\n${text}`);
+        if (hasCalls && text !== '') trace(`\n${clean(text)}`);
         break;
       }
       // A call's lines are held until it finishes, so parallel calls print as whole blocks.
@@ -44,18 +44,18 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
         break;
       case 'tool_decision': {
         const mark = event.decision === 'allow' ? paint('32', 'allow') : event.decision === 'deny' ? paint('31', 'deny') : paint('33', 'ask');
-        pending.get(event.callId)?.push(`  ${mark}: ${event.reason} ${dim(`[${event.source}]`)}`);
+        pending.get(event.callId)?.push(`  ${mark}: ${clean(event.reason)} ${dim(`[${clean(event.source)}]`)}`);
         break;
       }
       case 'tool_approval':
-        pending.get(event.callId)?.push(`  ${event.approved ? paint('32', 'approved') : paint('31', 'not approved')}: ${event.reason}`);
+        pending.get(event.callId)?.push(`  ${event.approved ? paint('32', 'approved') : paint('31', 'not approved')}: ${clean(event.reason)}`);
         break;
       case 'tool_finished':
         for (const line of pending.get(event.callId) ?? []) trace(line);
         pending.delete(event.callId);
         if (event.tool === 'todo' && event.status === 'ok' && todos !== null) {
           trace(`  ⎿ task list`);
-          for (const line of todos) trace(line);
+          for (const line of todos) trace(clean(line));
           todos = null;
         } else {
           trace(formatResult(event.status, event.output, event.durationMs, dim));
@@ -74,11 +74,14 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
       case 'retry':
         trace(paint('33', `  retrying (attempt ${event.attempt} of ${event.maxAttempts}) in ${Math.round(event.delayMs)} ms: ${event.reason}`));
         break;
+      case 'network_decision':
+        trace(`  ${event.allowed ? paint('32', 'network allowed') : paint('31', 'network refused')}: ${event.method} ${clean(event.host ?? '?')}${event.port === null ? '' : `:${event.port}`} ${dim(`(${clean(event.reason)})`)}`);
+        break;
       case 'warning':
-        trace(paint('33', `warning: ${event.message}`));
+        trace(paint('33', `warning: ${clean(event.message)}`));
         break;
       case 'error':
-        options.trace(`${paint('31', `ward: ${event.message}`)}\n${event.hint === undefined ? '' : `  ${event.hint}\n`}`);
+        options.trace(`${paint('31', `ward: ${clean(event.message)}`)}\n${event.hint === undefined ? '' : `  ${clean(event.hint)}\n`}`);
         break;
       case 'session_ended': {
         const u = event.totalUsage;
@@ -89,8 +92,8 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
               `session ${sessionId}: resume with ward --resume ${sessionId} -p "..."`,
           ),
         );
-        if (event.reason === 'completed' && event.result !== '') options.answer(`${event.result}\n`);
-        else if (event.reason === 'max_turns' || event.reason === 'cancelled') options.trace(`ward: ${event.result}\n`);
+        if (event.reason === 'completed' && event.result !== '') options.answer(`${clean(event.result)}\n`);
+        else if (event.reason === 'max_turns' || event.reason === 'cancelled') options.trace(`ward: ${clean(event.result)}\n`);
         break;
       }
       default:
@@ -126,7 +129,15 @@ function formatResult(status: string, output: string, durationMs: number, dim: (
   return [head, ...shown].join('\n');
 }
 
+/**
+ * Text from the model or from commands may carry terminal control sequences (set the window
+ * title, move the cursor, rewrite earlier lines). They are shown, escaped, never obeyed.
+ */
+export function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ⏎ ');
+  const flat = clean(text).replace(/\s*\n\s*/g, ' ⏎ ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -1,0 +1,51 @@
+/**
+ * The settings file format, the same at every layer (managed, user, project, project-local).
+ * Objects are strict: an unknown key is an error that names it, because a misspelt `deny`
+ * silently ignored is a rule the user believes in and does not have.
+ */
+import { z } from 'zod';
+
+const ruleList = z.array(z.string().min(1, 'a rule cannot be empty'));
+
+export const settingsModeSchema = z.enum(['default', 'accept-edits', 'plan', 'auto', 'bypass']);
+
+export const settingsSchema = z.strictObject({
+  $schema: z.string().optional(),
+  permissions: z
+    .strictObject({
+      allow: ruleList.optional(),
+      ask: ruleList.optional(),
+      deny: ruleList.optional(),
+      /** The mode when --permission-mode is not given. */
+      defaultMode: settingsModeSchema.optional(),
+      /** Managed settings only: refuse --permission-mode bypass at every layer. */
+      disableBypassMode: z.boolean().optional(),
+      /** Managed settings only: ignore allow/ask rules from every other layer (deny rules still add up). */
+      managedRulesOnly: z.boolean().optional(),
+    })
+    .optional(),
+  sandbox: z
+    .strictObject({
+      /** false turns the sandbox off. Honoured only in user and managed settings. */
+      enabled: z.boolean().optional(),
+      network: z
+        .strictObject({
+          /** Hostnames commands may reach through ward's proxy; `*.example.com` for subdomains. Empty: no network. */
+          allowedDomains: z.array(z.string().min(1)).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  provider: z
+    .strictObject({
+      name: z.enum(['anthropic', 'openai']).optional(),
+      model: z.string().min(1).optional(),
+      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .optional(),
+  /** Extra environment variables for the commands ward runs. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid variable name'), z.string()).optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsMode = z.infer<typeof settingsModeSchema>;
