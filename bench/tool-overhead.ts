@@ -87,6 +87,7 @@ export async function measureToolOverhead(): Promise<BenchReport> {
       projectRoot,
       outputCapChars: DEFAULT_LIMITS.outputCapChars,
       callTimeoutMs: DEFAULT_LIMITS.maxCommandTimeoutMs + 30_000,
+      sandboxName: 'none',
       signal: new AbortController().signal,
     };
     const callFor = (i: number): ToolUseBlock => ({ type: 'tool_use', id: `toolu_bench_${i}`, name: trivialRead.name, input: { path: 'src/answer.ts' } });

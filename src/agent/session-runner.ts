@@ -44,6 +44,8 @@ export interface SessionConfig {
   readonly signal: AbortSignal;
   /** The earlier conversation when resuming, or null for a new session. */
   readonly resumed: RebuiltSession | null;
+  /** Said once, right after session_started (untrusted settings, no sandbox, a torn transcript line). */
+  readonly startupWarnings?: readonly string[];
   readonly limits?: Partial<SessionLimits>;
   /** Injected by tests so retries do not wait. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -114,6 +116,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     wardVersion: config.wardVersion,
     resumed: config.resumed !== null,
   });
+  for (const message of config.startupWarnings ?? []) bus.emit({ type: 'warning', message });
 
   const firstUser: UserBlock[] = [...(config.resumed?.pendingUser ?? [])];
   if (prompt !== null) {
@@ -158,6 +161,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
             outputCapChars: limits.outputCapChars,
             callTimeoutMs: limits.maxCommandTimeoutMs + 30_000,
             signal: config.signal,
+            sandboxName: config.sandbox.name,
           }),
       },
       state,

@@ -39,6 +39,8 @@ export interface ToolRunnerDeps {
   /** Upper bound on any one call, on top of a tool's own timeout (bash has its own). */
   readonly callTimeoutMs: number;
   readonly signal: AbortSignal;
+  /** What commands run in (`bubblewrap`, `seatbelt`, or `none`), recorded with each one. */
+  readonly sandboxName: string;
 }
 
 export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Promise<ToolResultBlock> {
@@ -91,7 +93,7 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
     }
   }
 
-  bus.emit({ type: 'tool_started', callId: call.id, tool: call.name });
+  bus.emit({ type: 'tool_started', callId: call.id, tool: call.name, ...(tool.kind === 'execute' ? { sandbox: deps.sandboxName } : {}) });
   const authorize = async (target: CallTarget): Promise<{ allowed: boolean; reason: string }> => {
     const hop = decideTarget(tool, target, await deps.policy);
     bus.emit({ type: 'tool_decision', callId: call.id, tool: call.name, ...hop });

@@ -83,7 +83,6 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
   const controller = new AbortController();
   const removeSignalHandlers = handleSignals(controller);
   try {
-    for (const message of [...warnings, ...effective.warnings, ...sandboxWarnings(setup.sandboxStatus)]) bus.emit({ type: 'warning', message });
     const outcome = await runAgentSession(
       {
         sessionId: location.id,
@@ -103,6 +102,7 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
         wardVersion: wardVersion(),
         signal: controller.signal,
         resumed,
+        startupWarnings: [...warnings, ...effective.warnings, ...sandboxWarnings(setup.sandboxStatus)],
       },
       prompt,
     );

@@ -4,6 +4,9 @@
  * environment commands get. Shared by `ward -p`, `ward permissions` and `ward doctor`, so
  * what they report is what a session does.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PermissionMode } from '../events/schema.ts';
 import { buildChildEnv } from '../policy/child-env.ts';
 import { denyReadRoots, isEnvFile, protectedRoots } from '../policy/builtin-paths.ts';
@@ -63,9 +66,14 @@ export async function setUpPolicy(input: PolicySetupInput): Promise<PolicySetup>
   } else {
     const detection = await detectSandbox(process.platform, input.env);
     if (detection.available) {
-      const managed = createSandbox(sandboxPolicyFor(input, effective), detection, input.onNetworkDecision === undefined ? {} : { onNetworkDecision: input.onNetworkDecision });
+      // One private /tmp for the session: a file one command makes there is there for the next.
+      const tmpDir = mkdtempSync(join(tmpdir(), 'ward-tmp-'));
+      const managed = createSandbox({ ...sandboxPolicyFor(input, effective), tmpDir }, detection, input.onNetworkDecision === undefined ? {} : { onNetworkDecision: input.onNetworkDecision });
       sandbox = managed;
-      close = () => managed.close();
+      close = async () => {
+        await managed.close();
+        rmSync(tmpDir, { recursive: true, force: true });
+      };
       sandboxStatus = { state: 'on', backend: detection.backend };
     } else {
       sandboxStatus = { state: 'unavailable', reason: detection.reason, fix: detection.fix };

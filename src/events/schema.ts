@@ -106,7 +106,14 @@ export const eventSchema = z.discriminatedUnion('type', [
     by: z.enum(['user', 'headless']),
     reason: z.string(),
   }),
-  z.object({ ...base, type: z.literal('tool_started'), callId: z.string(), tool: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('tool_started'),
+    callId: z.string(),
+    tool: z.string(),
+    /** For tools that run programs: the sandbox they run in (`bubblewrap`, `seatbelt`), or `none`. */
+    sandbox: z.string().optional(),
+  }),
   z.object({
     ...base,
     type: z.literal('tool_finished'),

@@ -16,7 +16,8 @@ const HOME_DENY_READ = [
   '.config/gcloud',
   '.azure',
   '.kube',
-  '.docker/config.json',
+  // The whole folder: Docker Desktop keeps its socket here, and the socket is the machine.
+  '.docker',
   '.netrc',
   '.npmrc',
   '.pypirc',

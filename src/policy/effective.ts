@@ -11,6 +11,7 @@
  *              narrowing ones (deny and ask rules, plan/default mode) always apply.
  */
 import type { PermissionMode } from '../events/schema.ts';
+import { parseDomainEntry } from '../sandbox/domain-allowlist.ts';
 import { parseRule, RuleSyntaxError, splitRuleList, type Rule } from './rules.ts';
 import { loadSettingsFile, type LoadedSettingsFile } from './settings/load.ts';
 import { describeOrigin, settingsPaths, type Layer, type Origin } from './settings/layers.ts';
@@ -178,9 +179,14 @@ function resolveSandbox(layers: readonly { layer: Layer; file: LoadedSettingsFil
     break;
   }
   const domains = new Set<string>();
-  for (const { file, trusted } of layers) {
+  for (const { layer, file, trusted } of layers) {
     if (file === null || !trusted) continue;
-    for (const domain of file.settings.sandbox?.network?.allowedDomains ?? []) domains.add(domain);
+    for (const domain of file.settings.sandbox?.network?.allowedDomains ?? []) {
+      // Validated here, so a bad entry is an error naming its file, not a failure at start.
+      const parsed = parseDomainEntry(domain);
+      if (!parsed.ok) throw new PolicyConfigError(`${describeOrigin({ layer, source: file.path })}: sandbox.network.allowedDomains: ${parsed.reason}`);
+      domains.add(domain);
+    }
   }
   return { enabled, origin, allowedDomains: [...domains] };
 }

@@ -88,6 +88,20 @@ function sandboxEnv(env: Readonly<Record<string, string>>, plan: MountPlan, writ
   return result;
 }
 
+/**
+ * Where the command starts inside. A folder that exists on the host may be hidden inside (under
+ * the private /tmp, /run, a masked folder); bwrap cannot start there, and since the directory a
+ * command starts in is the one the last command ended in, every later command would fail too.
+ * Such a folder is replaced by the first writable root (the bash tool reports where the command
+ * ended, so the session's idea of the directory is corrected).
+ */
+function startFolder(cwd: string, plan: MountPlan, writableRoots: readonly string[]): string {
+  if (writableRoots.some((root) => isWithin(root, cwd))) return cwd;
+  // The folder of a tmpfs (or of the /tmp bind) exists inside; what is below it on the host does not.
+  const hidden = plan.mounts.some((mount) => (mount.kind === 'tmpfs' || (mount.kind === 'bind' && mount.path === '/tmp')) && isWithin(mount.path, cwd) && cwd !== mount.path);
+  return hidden ? (writableRoots[0] ?? '/') : cwd;
+}
+
 export function createBubblewrapSandbox(policy: SandboxPolicy, options: BubblewrapOptions): BubblewrapSandbox {
   const checked = checkSandboxPolicy(policy);
   const proxied = checked.network.kind === 'proxy';
@@ -115,7 +129,7 @@ export function createBubblewrapSandbox(policy: SandboxPolicy, options: Bubblewr
         '--dev', '/dev',
         '--proc', '/proc',
         ...mountArgs(plan),
-        '--chdir', spec.cwd,
+        '--chdir', startFolder(spec.cwd, plan, checked.writableRoots),
         '--',
         ...command,
       ];

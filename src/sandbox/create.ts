@@ -31,10 +31,20 @@ export interface ManagedSandbox extends Sandbox {
   close(): Promise<void>;
 }
 
-/** A private folder for the proxy socket, removed when ward exits however it exits normally. */
+/** Proxy socket folders still on disk, removed at exit if nobody closed their sandbox. */
+const socketFolders = new Set<string>();
+let exitHookInstalled = false;
+
+/** A private (0700) folder for the proxy socket. */
 function privateSocketFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'ward-net-'));
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  socketFolders.add(folder);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const leftover of socketFolders) rmSync(leftover, { recursive: true, force: true });
+    });
+  }
   return folder;
 }
 
@@ -63,7 +73,10 @@ export function createSandbox(policy: SandboxPolicy, detection: SandboxDetection
       proxy,
       async close() {
         await proxy?.close();
-        if (folder !== null) rmSync(folder, { recursive: true, force: true });
+        if (folder !== null) {
+          rmSync(folder, { recursive: true, force: true });
+          socketFolders.delete(folder);
+        }
       },
     };
   }

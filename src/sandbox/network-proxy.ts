@@ -185,6 +185,7 @@ export function createNetworkProxy(options: NetworkProxyOptions): NetworkProxy {
         client.end(`HTTP/1.1 ${verdict.status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${deniedBody(verdict)}`);
         return;
       }
+      if (client.destroyed) return; // the client gave up while the host was being resolved
       const upstream = openUpstream(verdict.address, verdict.port);
       let established = false;
       upstream.once('connect', () => {
@@ -266,6 +267,9 @@ export function createNetworkProxy(options: NetworkProxyOptions): NetworkProxy {
     server.once('listening', () => resolveReady());
     server.once('error', rejectReady);
   });
+  // A caller that does not await `ready` must not crash ward when listening fails: commands then
+  // simply get no network (the forwarder finds nothing to connect to), which fails closed.
+  ready.catch(() => undefined);
   if ('socketPath' in options.listen) server.listen(options.listen.socketPath);
   else server.listen(options.listen.port, '127.0.0.1');
 

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startScriptedServer } from '../support/scripted-server.ts';
@@ -16,6 +16,22 @@ const COUNTING_CALL = { name: 'bash', input: { command: 'echo ran >> count.txt' 
 function countRuns(project: string): number {
   const path = join(project, 'count.txt');
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line === 'ran').length : 0;
+}
+
+/** How many processes on this machine have `marker` in their command line (any namespace). */
+function processesRunning(marker: string): number {
+  let count = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const state = /^State:\s+(\w)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (cmdline.includes(marker) && state !== 'Z') count++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return count;
 }
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
@@ -89,7 +105,7 @@ test('after kill -9 mid-turn, the transcript holds every completed event and --c
 });
 
 test('SIGTERM stops the running command, records the end of the session and exits 143', async () => {
-  const script: Script = { turns: [{ toolCalls: [{ name: 'bash', input: { command: 'sleep 60' } }] }, { text: 'never reached' }] };
+  const script: Script = { turns: [{ toolCalls: [{ name: 'bash', input: { command: 'sleep 60.1357' } }] }, { text: 'never reached' }] };
   const ws = makeWorkspace();
   const server = await startScriptedServer(script);
   const env = { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-test-key', WARD_HOME: ws.home };
@@ -111,6 +127,7 @@ test('SIGTERM stops the running command, records the end of the session and exit
     assert.equal(last.reason, 'cancelled');
     assert.equal(last.exitCode, 143);
     assert.equal(server.requests.length, 1);
+    await waitFor(() => processesRunning('60.1357') === 0, 'the command to be gone');
   } finally {
     await server.close();
     ws.cleanup();
@@ -136,3 +153,30 @@ test('SIGINT while waiting for the model cancels the request, records the end an
     ws.cleanup();
   }
 });
+
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGHUP', 129]] as const) {
+  test(`regression: a second ${signal} exits at once, and nothing ward started keeps running`, async () => {
+    const script: Script = {
+      turns: [
+        { toolCalls: [{ name: 'bash', input: { command: 'sleep 62.2468', run_in_background: true } }] },
+        { toolCalls: [{ name: 'bash', input: { command: "trap '' TERM INT; sleep 63.3579" } }] },
+        { text: 'never reached' },
+      ],
+    };
+    const ws = makeWorkspace();
+    const server = await startScriptedServer(script);
+    const env = { ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'fake-test-key', WARD_HOME: ws.home };
+    try {
+      const { child, done } = startWard(['-p', 'wait', '--permission-mode', 'bypass'], { cwd: ws.project, env });
+      await waitFor(() => processesRunning('63.3579') > 0 && processesRunning('62.2468') > 0, 'both commands to start');
+      child.kill(signal);
+      child.kill(signal);
+      const run = await done;
+      assert.equal(run.code, exitCode, run.stderr);
+      await waitFor(() => processesRunning('62.2468') + processesRunning('63.3579') === 0, 'every command ward started to be gone');
+    } finally {
+      await server.close();
+      ws.cleanup();
+    }
+  });
+}

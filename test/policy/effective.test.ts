@@ -130,6 +130,13 @@ test('managed settings: forbid bypass, keep only their own rules, and cannot be 
   });
 });
 
+test('a bad network domain is an error naming the file', () => {
+  withFixture((fx) => {
+    fx.write(join(fx.wardHome, 'settings.json'), { sandbox: { network: { allowedDomains: ['https://registry.npmjs.org/'] } } });
+    assert.throws(() => resolveEffectivePolicy(fx.inputs()), /user settings .*settings\.json: sandbox\.network\.allowedDomains: .*host names only/);
+  });
+});
+
 test('the mode comes from the flag, else the highest layer that sets one', () => {
   withFixture((fx) => {
     fx.write(join(fx.wardHome, 'settings.json'), { permissions: { defaultMode: 'accept-edits' } });

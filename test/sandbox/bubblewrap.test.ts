@@ -235,6 +235,20 @@ test('the working directory persists between commands inside the sandbox (fd 3 s
   assert.match(second.output, new RegExp(`^${join(ws.project, 'src', 'deep')}\\n`));
 });
 
+test('a working directory that is hidden inside the sandbox falls back to the project, not to a dead end', { skip }, async (t) => {
+  const ws = await workspace();
+  t.after(ws.cleanup);
+  const { run, shell } = sandboxedShell(ws.project, bubblewrapSandbox(projectPolicy(ws.project)));
+  // The sibling exists on the host, but inside it is under the private /tmp: the command makes
+  // its own, ends there, and the next command could not start there.
+  await run(`mkdir -p ${ws.sibling} && cd ${ws.sibling}`);
+  assert.equal(shell.cwd, ws.sibling);
+  const next = await run('pwd && echo works > here.txt');
+  assert.match(next.output, new RegExp(`^${ws.project}\\nExit code: 0`));
+  assert.equal(shell.cwd, ws.project);
+  assert.equal(readFileSync(join(ws.project, 'here.txt'), 'utf8'), 'works\n');
+});
+
 test('a background process is killed with its job, and nothing a command leaves behind survives', { skip }, async (t) => {
   const ws = await workspace();
   t.after(ws.cleanup);

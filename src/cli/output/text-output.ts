@@ -47,6 +47,9 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
         pending.get(event.callId)?.push(`  ${mark}: ${clean(event.reason)} ${dim(`[${clean(event.source)}]`)}`);
         break;
       }
+      case 'tool_started':
+        if (event.sandbox !== undefined) pending.get(event.callId)?.push(dim(`  runs ${event.sandbox === 'none' ? 'unsandboxed, on this machine' : `in the sandbox (${event.sandbox})`}`));
+        break;
       case 'tool_approval':
         pending.get(event.callId)?.push(`  ${event.approved ? paint('32', 'approved') : paint('31', 'not approved')}: ${clean(event.reason)}`);
         break;
