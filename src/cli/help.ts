@@ -5,6 +5,10 @@ Usage:
   echo "PROMPT" | ward -p [options] the prompt may come on stdin
   ward --continue -p "PROMPT"       continue this project's latest session
   ward --resume ID -p "PROMPT"      continue a given session
+  ward permissions                  the effective permission rules and their origin
+  ward permissions check 'CALL'     explain the decision for a call, e.g. 'bash(git push)'
+  ward trust                        trust this project's .ward settings as they are now
+  ward doctor                       check the sandbox, ripgrep, Node and the provider
 
 Options:
   -p, --print                   headless mode: run the task, print the result, exit
@@ -14,7 +18,7 @@ Options:
       --provider NAME           anthropic or openai (OpenAI-compatible servers too)
       --base-url URL            provider endpoint, e.g. http://localhost:11434/v1
       --max-turns N             stop after N model turns (default 100)
-      --permission-mode MODE    default | accept-edits | plan | bypass
+      --permission-mode MODE    default | accept-edits | plan | auto | bypass
       --allowed-tools RULES     allow matching calls without asking, e.g.
                                 "read,grep" or "bash(npm test)" or "bash(git diff:*)"
       --disallowed-tools RULES  deny matching calls; a bare tool name also hides the
@@ -22,6 +26,7 @@ Options:
   -c, --continue                resume this project's most recent session
   -r, --resume ID               resume the session with this id
       --cwd DIR                 project folder (default: the current directory)
+      --trust-project           apply this project's widening settings for this run
   -q, --quiet                   text format: print only the final answer
   -h, --help                    show this help
   -v, --version                 print ward's version
@@ -34,7 +39,11 @@ Providers (first match wins unless --provider is given):
 
 Exit codes:
   0 done   1 failed (provider or internal error)   2 bad usage or configuration
-  3 stopped at --max-turns   130 interrupted (SIGINT)   143 terminated (SIGTERM)
+  3 stopped at --max-turns   129 hangup (SIGHUP)   130 interrupted (SIGINT)
+  141 output pipe closed     143 terminated (SIGTERM)
+
+Settings: /etc/ward/managed-settings.json, .ward/settings.local.json, .ward/settings.json,
+~/.ward/settings.json (see the README: rules, modes, sandbox network, trust).
 
 State: transcripts are kept under $WARD_HOME (default ~/.ward).
 `;
