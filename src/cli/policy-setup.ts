@@ -94,6 +94,7 @@ export async function setUpPolicy(input: PolicySetupInput): Promise<PolicySetup>
         wardHome: input.wardHome,
         // A user who turned the sandbox off chose to run commands on the host.
         sandboxed: sandboxStatus.state === 'on',
+        sandboxOffByChoice: sandboxStatus.state === 'off',
         ...(sandboxNote === undefined ? {} : { sandboxNote }),
         analyzeShell,
         isReadOnlyCommand,

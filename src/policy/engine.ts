@@ -53,6 +53,13 @@ export interface PolicyConfig {
   readonly wardHome: string;
   /** Whether commands run inside a working OS sandbox. */
   readonly sandboxed: boolean;
+  /**
+   * Set when commands are not sandboxed because the user turned the sandbox off in their own
+   * settings: the modes then apply as usual (the user chose to run commands on the host).
+   * Unset with `sandboxed` false means the sandbox could not start: fail closed, and only
+   * explicit allow rules let a command run.
+   */
+  readonly sandboxOffByChoice?: boolean;
   /** Why they do not, when they do not; part of every reason that depends on it. */
   readonly sandboxNote?: string;
   readonly analyzeShell: (command: string) => ShellAnalysis;
@@ -153,14 +160,18 @@ export class Policy {
 
   /** The shell command's parts: each must be allowed on its own. */
   #shell(shell: ShellAnalysis, accesses: readonly Access[]): PolicyDecision {
-    const { mode, sandboxed } = this.config;
+    const { mode } = this.config;
+    const byChoice = this.config.sandboxOffByChoice === true;
+    // Whether the mode's own rules apply to commands: inside a sandbox, or outside one by choice.
+    const sandboxed = this.config.sandboxed || byChoice;
+    const where = this.config.sandboxed ? 'runs inside the sandbox: it can write only inside the project and has no network beyond the allowed domains' : `runs unsandboxed: ${this.config.sandboxNote ?? 'the sandbox is off'}`;
     const outside = accesses.find((access) => access.access === 'write' && !isInside(this.#paths.projectRoot, access.path));
     // Reaching the network is the sandbox's to block or proxy, not a reason to ask by itself.
     const risk = shell.risks.find((entry) => entry.kind !== 'network');
 
     if (sandboxed && mode === 'auto') {
       if (outside) return ASK(`${outside.origin} writes ${outside.path}, outside the project`, 'mode auto');
-      return ALLOW('runs inside the sandbox: it can write only inside the project and has no network beyond the allowed domains', 'mode auto (sandboxed)');
+      return ALLOW(where, this.config.sandboxed ? 'mode auto (sandboxed)' : 'mode auto (sandbox turned off)');
     }
     if (risk) return ASK(risk.detail, `shell analysis (${risk.kind})`, sandboxed ? '--permission-mode auto (it runs such commands inside the sandbox)' : undefined);
     if (outside) return ASK(`${outside.origin} writes ${outside.path}, outside the project`, `mode ${mode}`);
@@ -173,12 +184,12 @@ export class Policy {
       else unmatched.push(command);
     }
     if (unmatched.length === 0 && firstRule !== null) {
-      const sandboxWord = sandboxed ? '' : ` (unsandboxed: ${this.config.sandboxNote ?? 'the sandbox is off'})`;
+      const sandboxWord = this.config.sandboxed ? '' : ` (unsandboxed: ${this.config.sandboxNote ?? 'the sandbox is off'})`;
       return ALLOW(`allowed by rule ${firstRule.rule.text}${shell.commands.length > 1 ? ' and rules for every other part' : ''}${sandboxWord}`, describeOrigin(firstRule.origin));
     }
     const readOnly = unmatched.every((command) => this.config.isReadOnlyCommand(command));
     if (sandboxed && readOnly && accesses.every((access) => isInside(this.#paths.projectRoot, access.path))) {
-      return ALLOW('read-only command inside the project, run in the sandbox', `mode ${mode}`);
+      return ALLOW(this.config.sandboxed ? 'read-only command inside the project, run in the sandbox' : `read-only command inside the project (${where})`, `mode ${mode}`);
     }
     const first = unmatched[0];
     const rules = [...new Set(unmatched.map((command) => `bash(${command.argv.join(' ')})`))];
