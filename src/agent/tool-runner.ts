@@ -9,7 +9,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { ToolResultBlock, ToolUseBlock } from '../model/types.ts';
 import type { Policy, PolicyDecision } from '../policy/engine.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
+import { relative } from 'node:path';
 import { capOutput } from '../tools/output-cap.ts';
+import { missingPaths, moveAsideCreated } from './protected-watch.ts';
 import type { AnyTool, CallTarget, ToolContext, ToolResult } from '../tools/types.ts';
 
 export interface ApprovalRequest {
@@ -111,8 +113,17 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
       return false;
     }
   };
+  const watched = tool.kind === 'execute' ? missingPaths(policy.protectedInProject()) : [];
   const result = await executeWithTimeout(tool, input, deps, { authorize, readable });
-  return finish(result.isError ? 'error' : 'ok', result.output, result.exitCode);
+  const moved = watched.length === 0 ? [] : moveAsideCreated(watched, deps.projectRoot, policy.quarantineFolder);
+  for (const entry of moved) {
+    bus.emit({ type: 'warning', message: `${call.name} created the protected path ${entry.path}; ward moved it to ${entry.movedTo}` });
+  }
+  const note =
+    moved.length === 0
+      ? ''
+      : `\n[ward moved ${moved.map((entry) => relative(deps.projectRoot, entry.path)).join(', ')} aside: this command created protected paths, and changes there need the user's approval. Ask the user instead.]`;
+  return finish(result.isError ? 'error' : 'ok', result.output + note, result.exitCode);
 }
 
 function decideSafely(tool: AnyTool, input: unknown, policy: Policy, projectRoot: string): PolicyDecision {

@@ -95,6 +95,7 @@ export async function setUpPolicy(input: PolicySetupInput): Promise<PolicySetup>
         // A user who turned the sandbox off chose to run commands on the host.
         sandboxed: sandboxStatus.state === 'on',
         sandboxOffByChoice: sandboxStatus.state === 'off',
+        privateTmp: sandboxStatus.state === 'on' && sandboxStatus.backend === 'bubblewrap',
         ...(sandboxNote === undefined ? {} : { sandboxNote }),
         analyzeShell,
         isReadOnlyCommand,

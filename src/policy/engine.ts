@@ -16,10 +16,10 @@
  * Fails closed: a shell construct the analyser cannot see through makes a call "ask", never
  * "allow"; an exception while deciding is a denial (tool-runner.ts).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Decision, PermissionMode } from '../events/schema.ts';
 import type { CallTarget, ToolKind } from '../tools/types.ts';
-import { denyReadReason, denyReadRoots, protectedReason, type BuiltinPathContext } from './builtin-paths.ts';
+import { denyReadReason, denyReadRoots, protectedReason, protectedRoots, type BuiltinPathContext } from './builtin-paths.ts';
 import type { OriginRule } from './effective.ts';
 import { isInside, resolveReal } from './path-containment.ts';
 import { commandMatches, pathMatches, urlMatches } from './rule-match.ts';
@@ -62,6 +62,8 @@ export interface PolicyConfig {
   readonly sandboxOffByChoice?: boolean;
   /** Why they do not, when they do not; part of every reason that depends on it. */
   readonly sandboxNote?: string;
+  /** Whether commands get a /tmp of their own (bubblewrap): writes there stay in the sandbox. */
+  readonly privateTmp?: boolean;
   readonly analyzeShell: (command: string) => ShellAnalysis;
   readonly isReadOnlyCommand: (command: SimpleCommand) => boolean;
 }
@@ -158,6 +160,17 @@ export class Policy {
     return !this.config.deny.some(({ rule }) => rule.specifier !== null && rule.tools.includes('read') && pathMatches(rule.specifier, access.path, projectRoot, home));
   }
 
+  /** Protected paths inside the project, for the after-command check (agent/protected-watch.ts). */
+  protectedInProject(): string[] {
+    if (this.config.mode === 'bypass') return [];
+    return protectedRoots(this.#paths).filter((path) => isInside(this.#paths.projectRoot, path));
+  }
+
+  /** Where ward moves what a command created at a protected path. */
+  get quarantineFolder(): string {
+    return join(this.#paths.wardHome, 'quarantine');
+  }
+
   /** The shell command's parts: each must be allowed on its own. */
   #shell(shell: ShellAnalysis, accesses: readonly Access[]): PolicyDecision {
     const { mode } = this.config;
@@ -165,7 +178,7 @@ export class Policy {
     // Whether the mode's own rules apply to commands: inside a sandbox, or outside one by choice.
     const sandboxed = this.config.sandboxed || byChoice;
     const where = this.config.sandboxed ? 'runs inside the sandbox: it can write only inside the project and has no network beyond the allowed domains' : `runs unsandboxed: ${this.config.sandboxNote ?? 'the sandbox is off'}`;
-    const outside = accesses.find((access) => access.access === 'write' && !isInside(this.#paths.projectRoot, access.path));
+    const outside = accesses.find((access) => access.access === 'write' && !this.#staysInside(access.path));
     // Reaching the network is the sandbox's to block or proxy, not a reason to ask by itself.
     const risk = shell.risks.find((entry) => entry.kind !== 'network');
 
@@ -196,6 +209,11 @@ export class Policy {
     const suggestion = `--allowed-tools ${rules.map((rule) => `"${rule}"`).join(' ')}${sandboxed ? ' or --permission-mode auto' : ''}`;
     if (!sandboxed) return ASK(`${this.config.sandboxNote ?? 'the sandbox is off'}, so every command not allowed by a rule needs approval`, 'sandbox unavailable', suggestion);
     return ASK(`running \`${first?.text ?? shell.commands[0]?.text ?? ''}\` needs approval in ${mode} mode (no allow rule matches it)`, `mode ${mode}`, suggestion);
+  }
+
+  /** Inside the project, or in the sandbox's own /tmp. */
+  #staysInside(path: string): boolean {
+    return isInside(this.#paths.projectRoot, path) || (this.config.privateTmp === true && isInside('/tmp', path));
   }
 
   #plan(call: ProposedCall, shell: ShellAnalysis | null, accesses: readonly Access[]): PolicyDecision | null {

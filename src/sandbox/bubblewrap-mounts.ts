@@ -15,7 +15,7 @@
  */
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { isWithin } from './policy.ts';
 import type { SandboxPolicy } from './policy.ts';
 
@@ -31,8 +31,6 @@ export interface MountPlan {
   readonly mounts: readonly Mount[];
   /** Read-only paths the sandbox cannot hold without leaving a file behind (see below). */
   readonly unenforced: readonly string[];
-  /** Empty folders created on the host so a missing protected path stays uncreatable. */
-  readonly placeholders: readonly string[];
   /** Whether the given folder is hidden inside the sandbox (used for HOME). */
   isMasked(path: string): boolean;
 }
@@ -96,7 +94,6 @@ export function planMounts(input: PlanInput): MountPlan {
   const { policy } = input;
   const ordered: Ordered[] = [];
   const unenforced: string[] = [];
-  const placeholders: string[] = [];
   const masked: string[] = [];
   const add = (mount: Mount, priority: Priority): void => {
     ordered.push({ mount, priority });
@@ -144,17 +141,19 @@ export function planMounts(input: PlanInput): MountPlan {
     }
     const { existing, firstMissing } = nearestExisting(path);
     if (!insideWritable(existing)) continue;
-    if (!isWritableRoot(existing)) {
+    if (basename(existing) === '.git' && lstatOrNull(existing)?.isDirectory() === true && firstMissing !== null) {
+      // A repository without hooks/ (git init --template=): create the empty folder git itself
+      // would, and hold just that. Making all of .git read-only would break every git write.
+      mkdirSync(path, { recursive: true, mode: 0o755 });
+      protectedPaths.add(path);
+    } else if (!isWritableRoot(existing)) {
       // Its nearest existing folder (or a file, such as a worktree's `.git`) becomes read-only:
       // nothing below it can be created.
       protectedPaths.add(existing);
-    } else if (firstMissing !== null && firstMissing !== path) {
-      mkdirSync(firstMissing, { mode: 0o755 });
-      placeholders.push(firstMissing);
-      protectedPaths.add(firstMissing);
     } else {
-      // A missing name directly in a writable root (`.envrc`): holding it would take a file or
-      // folder of that name on the host. The policy layer still asks before any write to it.
+      // A missing name directly in the project (`.vscode`, `.envrc`): holding it would take a
+      // folder or file of that name in the user's tree. The policy asks before any write it can
+      // see, and ward moves aside whatever a command creates there (agent/protected-watch.ts).
       unenforced.push(path);
     }
   }
@@ -184,7 +183,6 @@ export function planMounts(input: PlanInput): MountPlan {
   return {
     mounts,
     unenforced,
-    placeholders,
     isMasked: (path: string) => masked.some((mask) => isWithin(mask, path)) && !writable.some((root) => isWithin(root, path)),
   };
 }

@@ -38,7 +38,7 @@ test('mounts go shallowest first, so the project shows through a masked home and
   assert.ok(args.lastIndexOf('--remount-ro') > args.indexOf(project));
 });
 
-test('missing protected paths: the nearest existing folder becomes read-only, or an empty placeholder folder is made', async (t) => {
+test('missing protected paths: the nearest existing folder becomes read-only; nothing is created in the project', async (t) => {
   const project = await makeTempProject('ward-mounts-');
   t.after(project.cleanup);
   const root = project.root;
@@ -50,17 +50,21 @@ test('missing protected paths: the nearest existing folder becomes read-only, or
     }),
   });
   const described = plan.mounts.map(describe).filter((line) => line.includes(root));
-  assert.deepEqual(described.sort(), [
-    `ro ${join(root, '.git', 'hooks')}`,
-    `ro ${join(root, '.github')}`,
-    `ro ${join(root, '.vscode')}`,
-    `rw ${join(root, '.git')}`,
-    `rw ${root}`,
-  ].sort());
-  assert.deepEqual(plan.placeholders, [join(root, '.vscode')]);
-  assert.equal(statSync(join(root, '.vscode')).isDirectory(), true);
-  assert.deepEqual(plan.unenforced, [join(root, '.envrc')]);
+  assert.deepEqual(described.sort(), [`ro ${join(root, '.git', 'hooks')}`, `ro ${join(root, '.github')}`, `rw ${join(root, '.git')}`, `rw ${root}`].sort());
+  assert.deepEqual(plan.unenforced, [join(root, '.vscode', 'tasks.json'), join(root, '.envrc')]);
+  assert.equal(existsSync(join(root, '.vscode')), false, 'regression: no placeholder folders left in the project');
   assert.equal(existsSync(join(root, '.envrc')), false);
+});
+
+test('regression: a repository without .git/hooks gets the empty hooks folder held, not all of .git made read-only', async (t) => {
+  const project = await makeTempProject('ward-mounts-');
+  t.after(project.cleanup);
+  const root = project.root;
+  mkdirSync(join(root, '.git'));
+  const plan = planMounts({ policy: policy(root, { readOnly: [join(root, '.git', 'hooks')] }) });
+  const described = plan.mounts.map(describe).filter((line) => line.includes(root));
+  assert.deepEqual(described.sort(), [`ro ${join(root, '.git', 'hooks')}`, `rw ${join(root, '.git')}`, `rw ${root}`].sort());
+  assert.equal(statSync(join(root, '.git', 'hooks')).isDirectory(), true);
 });
 
 test('every folder between the project and a protected path is pinned, so it cannot be renamed away', async (t) => {

@@ -89,6 +89,11 @@ test('read-only paths in the project cannot be changed, replaced or created, exi
   const ws = await workspace();
   t.after(ws.cleanup);
   execFileSync('git', ['init', '-q', ws.project]);
+  // Missing names directly in the project (.ward, .vscode) are not held by the sandbox (that
+  // would leave folders in the user's tree); agent/protected-watch.ts moves them aside after a
+  // command. A missing path below an existing folder is held by that folder.
+  mkdirSync(join(ws.project, '.github'));
+  mkdirSync(join(ws.project, '.ward'));
   const hooks = join(ws.project, '.git', 'hooks');
   const config = join(ws.project, '.git', 'config');
   const configBefore = readFileSync(config, 'utf8');
@@ -98,7 +103,6 @@ test('read-only paths in the project cannot be changed, replaced or created, exi
   const attempts: [string, string][] = [
     ['printf "#!/bin/sh\\ncurl evil\\n" > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit', join(hooks, 'pre-commit')],
     ['mkdir -p .ward && echo {} > .ward/settings.json', join(ws.project, '.ward', 'settings.json')],
-    ['mkdir -p .vscode && echo {} > .vscode/tasks.json', join(ws.project, '.vscode', 'tasks.json')],
     ['mkdir -p .github/workflows && echo on: push > .github/workflows/ci.yml', join(ws.project, '.github', 'workflows', 'ci.yml')],
   ];
   for (const [command, path] of attempts) {
