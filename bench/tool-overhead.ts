@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ProtectedWatch } from '../src/agent/protected-watch.ts';
 import { DEFAULT_LIMITS } from '../src/agent/session-runner.ts';
 import { runToolCall, type ToolRunnerDeps } from '../src/agent/tool-runner.ts';
 import { headlessApprover } from '../src/cli/headless-approver.ts';
@@ -88,6 +89,7 @@ export async function measureToolOverhead(): Promise<BenchReport> {
       outputCapChars: DEFAULT_LIMITS.outputCapChars,
       callTimeoutMs: DEFAULT_LIMITS.maxCommandTimeoutMs + 30_000,
       sandboxName: 'none',
+      watch: new ProtectedWatch({ protectedPaths: policy.protectedInProject(), projectRoot, quarantineRoot: join(root, 'quarantine') }),
       signal: new AbortController().signal,
     };
     const callFor = (i: number): ToolUseBlock => ({ type: 'tool_use', id: `toolu_bench_${i}`, name: trivialRead.name, input: { path: 'src/answer.ts' } });
@@ -106,7 +108,7 @@ export async function measureToolOverhead(): Promise<BenchReport> {
     for (let i = 0; i < CALLS; i++) pipeline.push(await runOne(WARM_UP_CALLS + i));
     const bytesPerCall = (statSync(transcriptPath).size - sizeBefore) / CALLS;
 
-    const context = { projectRoot, signal: deps.signal, authorize: () => Promise.resolve({ allowed: true, reason: '' }), readable: () => true };
+    const context = { projectRoot, signal: deps.signal, authorize: () => Promise.resolve({ allowed: true, reason: '' }), readable: () => true, judged: () => undefined };
     const bare: number[] = [];
     for (let i = 0; i < WARM_UP_CALLS + CALLS; i++) {
       const started = performance.now();

@@ -18,6 +18,7 @@ import type { AnyTool, ToolEnvironment } from '../tools/types.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { runLoop, type EndReason, type LoopState } from './loop.ts';
 import { runToolCall, type Approver } from './tool-runner.ts';
+import { ProtectedWatch } from './protected-watch.ts';
 import { createTurnRequester } from './turn-requester.ts';
 
 export interface SessionConfig {
@@ -130,6 +131,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     costUsd: config.resumed?.costUsd ?? 0,
   };
 
+  let watch: ProtectedWatch | undefined;
   let outcome;
   try {
     outcome = await runLoop(
@@ -150,8 +152,11 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
           redact,
           sleep: config.sleep,
         }),
-        runTool: (call) =>
-          runToolCall(call, {
+        runTool: async (call) => {
+          // Taken before the first tool runs: what protected paths look like at the start.
+          const policy = await config.policy;
+          watch ??= new ProtectedWatch({ protectedPaths: policy.protectedInProject(), projectRoot: config.projectRoot, quarantineRoot: policy.quarantineFolder });
+          return runToolCall(call, {
             registry,
             policy: config.policy,
             approve: config.approve,
@@ -162,13 +167,17 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
             callTimeoutMs: limits.maxCommandTimeoutMs + 30_000,
             signal: config.signal,
             sandboxName: config.sandbox.name,
-          }),
+            watch,
+          });
+        },
       },
       state,
       firstUser,
     );
   } finally {
     await shutdown();
+    // Background jobs are stopped now: a last look at what they may have left behind.
+    for (const finding of watch?.check() ?? []) bus.emit({ type: 'warning', message: finding.message });
   }
 
   const exitCode = exitCodeFor(outcome.reason, config.signal);

@@ -7,11 +7,11 @@
  */
 import type { EventBus } from '../events/bus.ts';
 import type { ToolResultBlock, ToolUseBlock } from '../model/types.ts';
-import type { Policy, PolicyDecision } from '../policy/engine.ts';
+import type { JudgedDecision, Policy, PolicyDecision } from '../policy/engine.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
-import { relative } from 'node:path';
+import { resolve } from 'node:path';
 import { capOutput } from '../tools/output-cap.ts';
-import { missingPaths, moveAsideCreated } from './protected-watch.ts';
+import type { ProtectedWatch } from './protected-watch.ts';
 import type { AnyTool, CallTarget, ToolContext, ToolResult } from '../tools/types.ts';
 
 export interface ApprovalRequest {
@@ -43,6 +43,8 @@ export interface ToolRunnerDeps {
   readonly signal: AbortSignal;
   /** What commands run in (`bubblewrap`, `seatbelt`, or `none`), recorded with each one. */
   readonly sandboxName: string;
+  /** Undoes unapproved changes to protected paths after each call (agent/protected-watch.ts). */
+  readonly watch: ProtectedWatch;
 }
 
 export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Promise<ToolResultBlock> {
@@ -82,13 +84,15 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
   }
   const input: unknown = parsed.data;
 
-  const decision = decideSafely(tool, input, await deps.policy, deps.projectRoot);
+  const { judged: judgedPaths, ...decision } = decideSafely(tool, input, await deps.policy, deps.projectRoot);
   bus.emit({ type: 'tool_decision', callId: call.id, tool: call.name, ...decision });
   if (decision.decision === 'deny') {
     return finish('denied', `Permission denied: ${decision.reason} (${decision.source}). Do not retry this call; choose another approach or ask the user.`);
   }
+  let approvedByUser = false;
   if (decision.decision === 'ask') {
     const outcome = await deps.approve({ callId: call.id, tool: call.name, input, decision });
+    approvedByUser = outcome.approved && outcome.by === 'user';
     bus.emit({ type: 'tool_approval', callId: call.id, ...outcome });
     if (!outcome.approved) {
       return finish('denied', `Permission denied: ${outcome.reason} Do not retry this call; choose another approach or tell the user what you need.`);
@@ -113,26 +117,22 @@ export async function runToolCall(call: ToolUseBlock, deps: ToolRunnerDeps): Pro
       return false;
     }
   };
-  const watched = tool.kind === 'execute' ? missingPaths(policy.protectedInProject()) : [];
-  const result = await executeWithTimeout(tool, input, deps, { authorize, readable });
-  const moved = watched.length === 0 ? [] : moveAsideCreated(watched, deps.projectRoot, policy.quarantineFolder);
-  for (const entry of moved) {
-    bus.emit({ type: 'warning', message: `${call.name} created the protected path ${entry.path}; ward moved it to ${entry.movedTo}` });
-  }
-  const note =
-    moved.length === 0
-      ? ''
-      : `\n[ward moved ${moved.map((entry) => relative(deps.projectRoot, entry.path)).join(', ')} aside: this command created protected paths, and changes there need the user's approval. Ask the user instead.]`;
+  const judged = (path: string): string | undefined => judgedPaths.get(resolve(path));
+  const result = await executeWithTimeout(tool, input, deps, { authorize, readable, judged });
+  // What the user approved is theirs; anything else that changed protected files is undone.
+  const findings = approvedByUser ? (deps.watch.baseline(), []) : deps.watch.check();
+  for (const finding of findings) bus.emit({ type: 'warning', message: finding.message });
+  const note = findings.length === 0 ? '' : `\n[${findings.map((finding) => finding.message).join('; ')}. Changes there need the user's approval: ask the user instead.]`;
   return finish(result.isError ? 'error' : 'ok', result.output + note, result.exitCode);
 }
 
-function decideSafely(tool: AnyTool, input: unknown, policy: Policy, projectRoot: string): PolicyDecision {
+function decideSafely(tool: AnyTool, input: unknown, policy: Policy, projectRoot: string): JudgedDecision {
   try {
     const target = tool.target(input, projectRoot);
-    return policy.decide({ tool: tool.name, kind: tool.kind, target, input });
+    return policy.decideJudged({ tool: tool.name, kind: tool.kind, target, input });
   } catch (error) {
     // A policy that cannot decide must not fail open.
-    return { decision: 'deny', reason: `the policy could not evaluate this call (${(error as Error).message})`, source: 'fail-closed' };
+    return { decision: 'deny', reason: `the policy could not evaluate this call (${(error as Error).message})`, source: 'fail-closed', judged: new Map() };
   }
 }
 
@@ -148,7 +148,7 @@ async function executeWithTimeout(
   tool: AnyTool,
   input: unknown,
   deps: ToolRunnerDeps,
-  checks: Pick<ToolContext, 'authorize' | 'readable'>,
+  checks: Pick<ToolContext, 'authorize' | 'readable' | 'judged'>,
 ): Promise<ToolResult> {
   const timeout = AbortSignal.timeout(deps.callTimeoutMs);
   const signal = AbortSignal.any([deps.signal, timeout]);

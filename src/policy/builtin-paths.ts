@@ -60,6 +60,10 @@ const PROJECT_PROTECTED = [
   '.ward/settings.local.json',
   '.git/hooks',
   '.git/config',
+  // Where git finds its hooks and config: pointing these elsewhere plants both.
+  '.git/commondir',
+  '.git/config.worktree',
+  '.git/worktrees',
   '.gitmodules',
   '.vscode/tasks.json',
   '.vscode/launch.json',
@@ -70,6 +74,11 @@ const PROJECT_PROTECTED = [
   '.circleci',
   '.husky',
   '.envrc',
+  // Package manager configuration can load code into every install and script run.
+  '.npmrc',
+  '.yarnrc',
+  '.yarnrc.yml',
+  '.pnpmfile.cjs',
 ];
 
 /** Under the home directory: shell start-up files and global tool configuration. */

@@ -35,6 +35,12 @@ export interface PolicyDecision {
   readonly suggestion?: string;
 }
 
+/** A decision and the real path it judged for each path of the call's target. */
+export interface JudgedDecision extends PolicyDecision {
+  /** Absolute target path -> the real path (symlinks resolved) the decision was made on. */
+  readonly judged: ReadonlyMap<string, string>;
+}
+
 export interface ProposedCall {
   readonly tool: string;
   readonly kind: ToolKind;
@@ -105,7 +111,21 @@ export class Policy {
 
   decide(call: ProposedCall): PolicyDecision {
     const shell = call.target.command === undefined ? null : this.config.analyzeShell(call.target.command);
+    return this.#decide(call, shell, this.#accesses(call, shell));
+  }
+
+  /**
+   * decide(), plus the real paths it judged: tools check they touch exactly those, so a
+   * symlink switched after the decision cannot redirect them (tools/pinned-path.ts).
+   */
+  decideJudged(call: ProposedCall): JudgedDecision {
+    const shell = call.target.command === undefined ? null : this.config.analyzeShell(call.target.command);
     const accesses = this.#accesses(call, shell);
+    const judged = new Map((call.target.paths ?? []).map((path, index) => [resolve(path), accesses[index]?.path ?? resolveReal(path)]));
+    return { ...this.#decide(call, shell, accesses), judged };
+  }
+
+  #decide(call: ProposedCall, shell: ShellAnalysis | null, accesses: readonly Access[]): PolicyDecision {
     const { mode } = this.config;
 
     const denied = this.#matchDeny(call, shell, accesses);

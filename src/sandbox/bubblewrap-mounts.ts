@@ -139,13 +139,18 @@ export function planMounts(input: PlanInput): MountPlan {
       if (real !== null && insideWritable(real)) protectedPaths.add(real);
       continue;
     }
-    const { existing, firstMissing } = nearestExisting(path);
+    const { existing } = nearestExisting(path);
     if (!insideWritable(existing)) continue;
-    if (basename(existing) === '.git' && lstatOrNull(existing)?.isDirectory() === true && firstMissing !== null) {
+    const gitFolder = basename(existing) === '.git' && lstatOrNull(existing)?.isDirectory() === true;
+    if (gitFolder && dirname(path) === existing && basename(path) === 'hooks') {
       // A repository without hooks/ (git init --template=): create the empty folder git itself
       // would, and hold just that. Making all of .git read-only would break every git write.
       mkdirSync(path, { recursive: true, mode: 0o755 });
       protectedPaths.add(path);
+    } else if (gitFolder) {
+      // Other missing names in .git (commondir, config.worktree): a folder in their place would
+      // break git, and .git must stay writable. Moved aside after a command instead.
+      unenforced.push(path);
     } else if (!isWritableRoot(existing)) {
       // Its nearest existing folder (or a file, such as a worktree's `.git`) becomes read-only:
       // nothing below it can be created.

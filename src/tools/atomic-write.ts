@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pinPath } from './pinned-path.ts';
 
 export interface AtomicWriteResult {
   /** False when an existing file was replaced. */
@@ -15,8 +16,12 @@ export interface AtomicWriteResult {
   readonly writtenPath: string;
 }
 
-/** Creates missing parent folders, then writes atomically. Throws on file-system errors. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<AtomicWriteResult> {
+/**
+ * Creates missing parent folders, then writes atomically. Throws on file-system errors, and
+ * PathChangedError when `judged` (the real path the policy decided on) is given and the folder
+ * written into is no longer the one it names.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, judged?: string): Promise<AtomicWriteResult> {
   const target = await followSymlink(path);
   let existing: { mode: number; uid: number; gid: number } | undefined;
   try {
@@ -28,7 +33,24 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await mkdir(dirname(target), { recursive: true });
   }
 
-  const temporary = join(dirname(target), `.${basename(target)}.ward-${randomBytes(6).toString('hex')}.tmp`);
+  // Everything from here goes through the pinned folder: a symlink switched now cannot move
+  // the write elsewhere.
+  const folder = await pinPath(dirname(target), judged === undefined ? undefined : dirname(judged));
+  try {
+    return await writeInto(folder.path, basename(target), data, existing, target);
+  } finally {
+    await folder.close();
+  }
+}
+
+async function writeInto(
+  folder: string,
+  name: string,
+  data: string | Uint8Array,
+  existing: { mode: number; uid: number; gid: number } | undefined,
+  target: string,
+): Promise<AtomicWriteResult> {
+  const temporary = join(folder, `.${name}.ward-${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', existing?.mode ?? 0o666);
   try {
     try {
@@ -44,7 +66,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await handle.close();
     }
-    await rename(temporary, target);
+    await rename(temporary, join(folder, name));
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;

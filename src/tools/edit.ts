@@ -1,6 +1,7 @@
 /** The `edit` tool: exact string replacement in a text file, answered with a unified diff. */
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.ts';
+import { PathChangedError, pinPath } from './pinned-path.ts';
 import { displayPath, resolveToolPath } from './paths.ts';
 import { describeFileProblem, formatSize, readTextFile } from './text-file.ts';
 import type { ToolDefinition, ToolEnvironment, ToolResult } from './types.ts';
@@ -45,7 +46,14 @@ export function createEditTool(_env: ToolEnvironment): ToolDefinition<EditInput>
       if (input.old_string === input.new_string) {
         return fail('old_string and new_string are identical, so the edit would change nothing. Give the new text in new_string.');
       }
-      const file = await readTextFile(path, EDIT_MAX_BYTES);
+      let pinned;
+      try {
+        pinned = await pinPath(path, context.judged(path));
+      } catch (error) {
+        if (error instanceof PathChangedError) return fail(error.message);
+        pinned = { path, close: () => Promise.resolve() };
+      }
+      const file = await readTextFile(pinned.path, EDIT_MAX_BYTES).finally(() => pinned.close());
       if (!file.ok) {
         const { problem } = file;
         if (problem.kind === 'missing') return fail(`File not found: ${shown}. To create a file use write; to find one use glob.`);
@@ -63,8 +71,9 @@ export function createEditTool(_env: ToolEnvironment): ToolDefinition<EditInput>
       if (!change.ok) return fail(change.message(shown));
       context.signal.throwIfAborted();
       try {
-        await writeFileAtomic(path, change.written);
+        await writeFileAtomic(path, change.written, context.judged(path));
       } catch (error) {
+        if (error instanceof PathChangedError) return fail(error.message);
         return fail(`Cannot write ${shown}: ${(error as Error).message}`);
       }
       const diff = unifiedDiff(stripBom(change.before), stripBom(change.after), { oldPath: shown });

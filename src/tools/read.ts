@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { type LineWindow, numberedLine, readLineWindow } from './line-window.ts';
 import { displayPath, resolveToolPath } from './paths.ts';
 import { describeFileProblem, formatSize, inspectPath, sniffFile } from './text-file.ts';
-import type { ToolDefinition, ToolEnvironment, ToolResult } from './types.ts';
+import { PathChangedError, pinPath } from './pinned-path.ts';
+import type { ToolContext, ToolDefinition, ToolEnvironment, ToolResult } from './types.ts';
 
 export const READ_DEFAULT_LIMIT = 2000;
 export const READ_MAX_LINE_CHARS = 2000;
@@ -35,46 +36,64 @@ export function createReadTool(env: ToolEnvironment): ToolDefinition<ReadInput> 
       return { paths: [resolveToolPath(input.path, projectRoot)] };
     },
     async execute(input, context): Promise<ToolResult> {
-      const path = resolveToolPath(input.path, context.projectRoot);
-      const shown = displayPath(path, context.projectRoot);
-      const info = await inspectPath(path);
-      if (info.kind === 'missing') {
-        return fail(`File not found: ${shown}. Use glob (for example pattern "**/${basename(path)}") to find it.`);
-      }
-      if (info.kind === 'directory') {
-        return fail(`${shown} is a directory, not a file. Use glob (for example pattern "*" with path "${shown}") to list its files.`);
-      }
-      if (info.kind !== 'file') return fail(describeFileProblem(info, shown));
-      if (info.size === 0) return { output: `[${shown} is empty (0 bytes).]`, isError: false };
-
-      const sniff = await sniffFile(path, info.size).catch((error: unknown) => error as Error);
-      if (sniff instanceof Error) return fail(`Cannot read ${shown}: ${sniff.message}`);
-      if (sniff.binary) {
-        return fail(`${shown} is a binary file (${sniff.what}, ${formatSize(info.size)}); read shows text files only.`);
-      }
-
-      const offset = input.offset ?? 1;
-      const limit = input.limit ?? READ_DEFAULT_LIMIT;
-      let window: LineWindow;
+      const asked = resolveToolPath(input.path, context.projectRoot);
+      const shown = displayPath(asked, context.projectRoot);
+      let pinned;
       try {
-        window = await readLineWindow(path, {
-          offset,
-          limit,
-          maxLineChars: READ_MAX_LINE_CHARS,
-          charBudget: Math.max(4000, env.outputCapChars - 600),
-          signal: context.signal,
-        });
+        pinned = await pinPath(asked, context.judged(asked));
       } catch (error) {
-        if (context.signal.aborted) throw error;
-        return fail(`Cannot read ${shown}: ${(error as Error).message}`);
+        if (error instanceof PathChangedError) return fail(error.message);
+        // Missing or unreadable: the checks below say which, in the usual words.
+        pinned = { path: asked, close: () => Promise.resolve() };
       }
-      if (window.lines.length === 0) {
-        const total = window.totalLines ?? 0;
-        return fail(`${shown} has ${total} line${total === 1 ? '' : 's'}; offset ${offset} is past the end. Use an offset from 1 to ${Math.max(1, total)}.`);
+      try {
+        return await readPinned(env, pinned.path, asked, shown, input, context);
+      } finally {
+        await pinned.close();
       }
-      return { output: formatWindow(window, offset, env.outputCapChars), isError: false };
     },
   };
+
+}
+
+/** Reads through `path`, which reaches exactly the file the policy judged (see pinned-path.ts). */
+async function readPinned(env: ToolEnvironment, path: string, asked: string, shown: string, input: ReadInput, context: ToolContext): Promise<ToolResult> {
+  const info = await inspectPath(path);
+  if (info.kind === 'missing') {
+    return fail(`File not found: ${shown}. Use glob (for example pattern "**/${basename(asked)}") to find it.`);
+  }
+  if (info.kind === 'directory') {
+    return fail(`${shown} is a directory, not a file. Use glob (for example pattern "*" with path "${shown}") to list its files.`);
+  }
+  if (info.kind !== 'file') return fail(describeFileProblem(info, shown));
+  if (info.size === 0) return { output: `[${shown} is empty (0 bytes).]`, isError: false };
+
+  const sniff = await sniffFile(path, info.size).catch((error: unknown) => error as Error);
+  if (sniff instanceof Error) return fail(`Cannot read ${shown}: ${sniff.message}`);
+  if (sniff.binary) {
+    return fail(`${shown} is a binary file (${sniff.what}, ${formatSize(info.size)}); read shows text files only.`);
+  }
+
+  const offset = input.offset ?? 1;
+  const limit = input.limit ?? READ_DEFAULT_LIMIT;
+  let window: LineWindow;
+  try {
+    window = await readLineWindow(path, {
+      offset,
+      limit,
+      maxLineChars: READ_MAX_LINE_CHARS,
+      charBudget: Math.max(4000, env.outputCapChars - 600),
+      signal: context.signal,
+    });
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    return fail(`Cannot read ${shown}: ${(error as Error).message}`);
+  }
+  if (window.lines.length === 0) {
+    const total = window.totalLines ?? 0;
+    return fail(`${shown} has ${total} line${total === 1 ? '' : 's'}; offset ${offset} is past the end. Use an offset from 1 to ${Math.max(1, total)}.`);
+  }
+  return { output: formatWindow(window, offset, env.outputCapChars), isError: false };
 }
 
 function fail(output: string): ToolResult {

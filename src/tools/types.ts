@@ -53,6 +53,12 @@ export interface ToolContext {
    * project must not return the contents of its .env file.
    */
   readonly readable: (path: string) => boolean;
+  /**
+   * The real path (symlinks resolved) the policy judged for a path of this call's target, or
+   * undefined when it judged none. Tools that touch files check they touch exactly this
+   * (pinned-path.ts), so a symlink switched after the decision cannot redirect them.
+   */
+  readonly judged: (path: string) => string | undefined;
 }
 
 export interface ToolDefinition<Input = unknown> {

@@ -1,6 +1,7 @@
 /** The `write` tool: create or replace a whole file, atomically. */
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.ts';
+import { PathChangedError } from './pinned-path.ts';
 import { displayPath, resolveToolPath } from './paths.ts';
 import { inspectPath } from './text-file.ts';
 import type { ToolDefinition, ToolEnvironment, ToolResult } from './types.ts';
@@ -38,8 +39,9 @@ export function createWriteTool(_env: ToolEnvironment): ToolDefinition<WriteInpu
       context.signal.throwIfAborted();
       let created: boolean;
       try {
-        ({ created } = await writeFileAtomic(path, input.content));
+        ({ created } = await writeFileAtomic(path, input.content, context.judged(path)));
       } catch (error) {
+        if (error instanceof PathChangedError) return fail(error.message);
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOTDIR' || code === 'EEXIST') {
           return fail(`Cannot write ${shown}: part of its parent path is a file, not a folder.`);

@@ -203,3 +203,14 @@ test('writes to /dev/null are not writes outside the project; globs are judged b
     assert.equal(p.decide(bash(`cat ${home}/.ss*/id_*`)).decision, 'deny', 'a glob into ~/.ssh is judged as ~/.ssh');
   });
 });
+
+test('regression: git options that name files are path accesses (git commit -F ~/.aws/credentials)', () => {
+  withSetup(({ home, policy }) => {
+    mkdirSync(join(home, '.aws'));
+    const p = policy('default', { allow: ['bash(git commit:*)'] });
+    for (const command of ['git commit -F ~/.aws/credentials', 'git commit --file=~/.aws/credentials', `git commit -F${home}/.aws/credentials`, 'git tag -a v1 -F ~/.aws/credentials']) {
+      assert.equal(p.decide(bash(command)).decision, 'deny', command);
+    }
+    assert.equal(p.decide(bash('git commit -m "fine"')).decision, 'allow');
+  });
+});

@@ -54,8 +54,9 @@ export function toolContext(
   signal: AbortSignal = new AbortController().signal,
   authorize: ToolContext['authorize'] = () => Promise.resolve({ allowed: true, reason: 'allowed by the test' }),
   readable: ToolContext['readable'] = () => true,
+  judged: ToolContext['judged'] = () => undefined,
 ): ToolContext {
-  return { projectRoot, signal, authorize, readable };
+  return { projectRoot, signal, authorize, readable, judged };
 }
 
 /** Validates `input` with the tool's schema, as the runner does, then executes the tool. */

@@ -61,11 +61,45 @@ function configDetail(setting: string, where: string): string {
 
 const PACK_OPTIONS = ['--upload-pack', '--receive-pack', '--exec'];
 
+/**
+ * Subcommand options whose value names a file git reads or writes: `git commit -F
+ * ~/.aws/credentials` puts a file into a commit message, `git format-patch -o dir` writes.
+ */
+const FILE_OPTIONS: Readonly<Record<string, Readonly<Record<string, 'read' | 'write'>>>> = {
+  commit: { '-F': 'read', '--file': 'read', '-t': 'read', '--template': 'read', '--pathspec-from-file': 'read' },
+  tag: { '-F': 'read', '--file': 'read' },
+  notes: { '-F': 'read', '--file': 'read' },
+  merge: { '-F': 'read', '--file': 'read' },
+  am: { '--patch-format': 'read' },
+  apply: { '--output': 'write' },
+  config: { '-f': 'read', '--file': 'read', '--blob': 'read' },
+  'format-patch': { '-o': 'write', '--output-directory': 'write', '--output': 'write' },
+  archive: { '-o': 'write', '--output': 'write' },
+  bundle: {},
+  'hash-object': { '--stdin-paths': 'read' },
+  add: { '--pathspec-from-file': 'read' },
+  reset: { '--pathspec-from-file': 'read' },
+  checkout: { '--pathspec-from-file': 'read' },
+  restore: { '--pathspec-from-file': 'read' },
+  rm: { '--pathspec-from-file': 'read' },
+  stash: { '--pathspec-from-file': 'read' },
+};
+
 function checkSubcommand(subcommand: string, args: readonly Word[], report: GitReporter): void {
   const values = args.map((word) => word.value);
+  const fileOptions = FILE_OPTIONS[subcommand] ?? {};
   for (let j = 1; j < values.length; j++) {
     const value = values[j] ?? '';
     const option = value.split('=')[0] ?? value;
+    const fileAccess = fileOptions[option];
+    if (fileAccess !== undefined) {
+      const word = args[j];
+      if (value.includes('=') && word !== undefined) report.path({ ...word, value: value.slice(option.length + 1) }, fileAccess, `git ${subcommand} ${option}`);
+      else if (args[j + 1] !== undefined) report.path(args[j + 1] as Word, fileAccess, `git ${subcommand} ${option}`);
+    } else if (/^-F./.test(value) && fileOptions['-F'] !== undefined && args[j] !== undefined) {
+      // -Ffile, glued.
+      report.path({ ...(args[j] as Word), value: value.slice(2) }, fileOptions['-F'], `git ${subcommand} -F`);
+    }
     if (PACK_OPTIONS.includes(option)) report.risk('git-option', `git ${subcommand} ${option} names a program git runs`);
     if (subcommand === 'clone' && (value === '-u' || (value.startsWith('-u') && value.length > 2))) report.risk('git-option', 'git clone -u names a program git runs');
     if (subcommand === 'clone' && (value === '-c' || option === '--config')) report.risk('git-option', configDetail(value.includes('=') && option === '--config' ? value.slice(option.length + 1) : (values[j + 1] ?? ''), `git clone ${option}`));
