@@ -111,6 +111,10 @@ export function planMounts(input: PlanInput): MountPlan {
   if (policy.tmpDir !== undefined) add({ kind: 'bind', source: policy.tmpDir, path: '/tmp', writable: true }, PRIORITY.system);
   else add({ kind: 'tmpfs', path: '/tmp', readOnly: false }, PRIORITY.system);
 
+  for (const path of policy.visibleInTmp ?? []) {
+    const real = realpathOrNull(path);
+    if (real !== null && isWithin('/tmp', real)) add({ kind: 'bind', source: real, path: real, writable: false }, PRIORITY.readOnly);
+  }
   for (const root of writable) add({ kind: 'bind', source: root, path: root, writable: true }, PRIORITY.writable);
 
   const denied: string[] = [];

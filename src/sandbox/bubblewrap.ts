@@ -34,6 +34,8 @@
  * every local user in /proc/<pid>/cmdline; a process environment only by the same user.
  * `spec.env` is already exactly what commands may see (the allowlisted child environment).
  */
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { mountArgs, planMounts } from './bubblewrap-mounts.ts';
 import type { MountPlan } from './bubblewrap-mounts.ts';
 import { checkSandboxPolicy, isWithin } from './policy.ts';
@@ -117,8 +119,11 @@ export function createBubblewrapSandbox(policy: SandboxPolicy, options: Bubblewr
     confining: true,
     lastPlan: () => last,
     wrap(spec: SpawnSpec): SpawnSpec {
+      // Tools the command will look up on its PATH, and the Node binary of the proxy relay,
+      // stay visible when they live under the host's /tmp, which the sandbox replaces.
+      const visibleInTmp = [...(checked.visibleInTmp ?? []), ...toolFoldersInTmp([...(spec.env.PATH ?? '').split(':'), dirname(nodePath)])];
       const plan = planMounts({
-        policy: checked,
+        policy: { ...checked, visibleInTmp },
         ...(proxied && options.proxySocketPath !== undefined ? { proxySocket: { source: options.proxySocketPath, target: SANDBOX_PROXY_SOCKET } } : {}),
       });
       last = plan;
@@ -136,4 +141,25 @@ export function createBubblewrapSandbox(policy: SandboxPolicy, options: Bubblewr
       return { file: options.bwrapPath, args, cwd: spec.cwd, env: sandboxEnv(spec.env, plan, checked.writableRoots) };
     },
   };
+}
+
+/**
+ * The top folders under /tmp (real paths) that hold these folders: `/tmp/ci/node_modules/.bin`
+ * keeps `/tmp/ci` visible, so symlinks between its parts (`.bin/node -> ../node/bin/node`)
+ * still resolve inside the sandbox.
+ */
+export function toolFoldersInTmp(folders: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const folder of folders) {
+    if (folder === '') continue;
+    let real: string;
+    try {
+      real = realpathSync(folder);
+    } catch {
+      continue;
+    }
+    const top = real.split('/')[2];
+    if (real.startsWith('/tmp/') && top !== undefined && top !== '') found.add(`/tmp/${top}`);
+  }
+  return [...found];
 }

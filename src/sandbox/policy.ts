@@ -31,6 +31,12 @@ export interface SandboxPolicy {
    * or the user's temp folder (Seatbelt, which cannot remap paths).
    */
   readonly tmpDir?: string;
+  /**
+   * Host folders under /tmp that commands still see, read-only, although the sandbox's /tmp
+   * is private: the tools on PATH and the Node binary when they live there (a checkout in
+   * /tmp, CI runners). Everything else in the host's /tmp, its sockets included, stays hidden.
+   */
+  readonly visibleInTmp?: readonly string[];
 }
 
 /** Strips a trailing slash so that paths compare by component. */
@@ -55,6 +61,7 @@ const sandboxPolicySchema = z.object({
     z.object({ kind: z.literal('proxy'), allowedDomains: z.array(z.string()) }),
   ]),
   tmpDir: absolutePath.optional(),
+  visibleInTmp: z.array(absolutePath).optional(),
 });
 
 /**
@@ -74,6 +81,7 @@ export function checkSandboxPolicy(policy: SandboxPolicy): SandboxPolicy {
     readOnly: parsed.readOnly.map(withoutTrailingSlash),
     network,
     ...(parsed.tmpDir === undefined ? {} : { tmpDir: withoutTrailingSlash(parsed.tmpDir) }),
+    ...(parsed.visibleInTmp === undefined ? {} : { visibleInTmp: parsed.visibleInTmp.map(withoutTrailingSlash) }),
   };
 }
 
