@@ -47,9 +47,13 @@ export function parseRule(text: string, knownTools: ReadonlySet<string>): Rule {
   if (!match) {
     throw new RuleSyntaxError(`"${text}" is not a rule: write a tool name, or a tool name with a specifier in parentheses, e.g. bash(npm test) or read(src/**)`);
   }
-  const name = (match[1] ?? '').toLowerCase();
+  const written = match[1] ?? '';
+  const name = written.toLowerCase();
   const specifier = match[2] === undefined ? null : match[2].trim();
-  const tools = TOOL_ALIASES[name] ?? (knownTools.has(name) ? [name] : null);
+  // Tools of MCP servers (mcp__server__tool) are named by their servers and may not be
+  // connected yet; they keep their exact spelling.
+  const mcp = /^mcp__[A-Za-z0-9_-]+(__[A-Za-z0-9_-]+)?$/.test(written) ? [written] : null;
+  const tools = TOOL_ALIASES[name] ?? (knownTools.has(name) ? [name] : mcp);
   if (tools === null) {
     throw new RuleSyntaxError(`"${text}" names an unknown tool "${match[1] ?? ''}"; known tools: ${[...knownTools].sort().join(', ')}`);
   }

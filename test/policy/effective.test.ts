@@ -148,3 +148,14 @@ test('the mode comes from the flag, else the highest layer that sets one', () =>
     assert.equal(resolveEffectivePolicy(fx.inputs({ cli: { mode: 'auto', allowedTools: [], disallowedTools: [] } })).mode, 'auto');
   });
 });
+
+test('rules may name MCP tools (mcp__server__tool) before any server is connected', () => {
+  withFixture((fx) => {
+    fx.write(join(fx.wardHome, 'settings.json'), { permissions: { deny: ['mcp__github__delete_repo'], allow: ['mcp__docs'] } });
+    const policy = resolveEffectivePolicy(fx.inputs());
+    assert.deepEqual(policy.deny[0]?.rule.tools, ['mcp__github__delete_repo']);
+    assert.deepEqual(policy.allow[0]?.rule.tools, ['mcp__docs']);
+    fx.write(join(fx.wardHome, 'settings.json'), { permissions: { deny: ['mcp_github'] } });
+    assert.throws(() => resolveEffectivePolicy(fx.inputs()), /unknown tool "mcp_github"/);
+  });
+});
