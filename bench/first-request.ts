@@ -30,7 +30,7 @@ interface RunTimes {
  * `requests` once the body is read. Wrapping that one array's push observes the moment
  * exactly, without polling (a tight poll would steal a core from the process being timed).
  */
-function watchFirstRequest(server: ScriptedServer): () => { at: number; request: RecordedRequest } | null {
+export function watchFirstRequest(server: ScriptedServer): () => { at: number; request: RecordedRequest } | null {
   let first: { at: number; request: RecordedRequest } | null = null;
   const { requests } = server;
   const push = Array.prototype.push;

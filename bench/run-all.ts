@@ -11,6 +11,7 @@ import { notesText, resultsTable, targetMet, type BenchReport } from './support/
 import { measureSandboxOverhead } from './sandbox-overhead.ts';
 import { measureSessionMemory } from './session-memory.ts';
 import { measureShellAnalysis } from './shell-analysis.ts';
+import { measureTelemetryOff } from './telemetry-off.ts';
 import { measureToolOverhead } from './tool-overhead.ts';
 import { measureVersionStartup } from './version-startup.ts';
 
@@ -22,6 +23,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => BenchRep
   { name: 'session-memory', run: () => measureSessionMemory() },
   { name: 'shell-analysis', run: measureShellAnalysis },
   { name: 'sandbox-overhead', run: measureSandboxOverhead },
+  { name: 'telemetry-off', run: () => measureTelemetryOff() },
 ];
 
 const reports: BenchReport[] = [];

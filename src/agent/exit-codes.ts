@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** Stopped at --max-turns; the session can be resumed with --continue. */
   maxTurns: 3,
+  /** Stopped at a budget limit (cost, tokens, time, tool calls); resumable with --continue. */
+  budget: 4,
   /** The terminal went away (SIGHUP); everything up to that point is saved. */
   hangup: 129,
   /** Interrupted by SIGINT (Ctrl-C); everything up to that point is saved. */

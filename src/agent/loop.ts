@@ -1,20 +1,25 @@
 /**
  * The agent loop, once: send the conversation, stream the model's turn, run its tool calls
- * through the tool runner, send the results, repeat until the model ends its turn, the turn
+ * through the tool runner, send the results, repeat until the model ends its turn, a budget
  * limit is reached, or the run is cancelled. It talks to the world only through injected
  * parts and the event bus; it does no I/O of its own.
+ *
+ * Budgets are checked only between actions: before each model request and before each tool
+ * call. A model request or a tool call that started always finishes and is recorded, so a
+ * stop never leaves a half-done write, and the session resumes from a clean boundary.
  */
 import type { EventBus } from '../events/bus.ts';
 import { addUsage, ModelError, type AssistantBlock, type Message, type ModelTurn, type ToolResultBlock, type ToolUseBlock, type Usage, type UserBlock } from '../model/types.ts';
+import type { BudgetStop, SessionBudget } from '../session/budget.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 
-export type EndReason = 'completed' | 'max_turns' | 'cancelled' | 'error';
+export type EndReason = 'completed' | 'max_turns' | 'cancelled' | 'error' | 'budget';
 
 export interface LoopDeps {
   readonly registry: ToolRegistry;
   readonly bus: EventBus;
-  /** Model turns this run may take; counted from the start of this run, not of the session. */
-  readonly maxTurns: number;
+  /** Counts spending and progress; asked before each model request and each tool call. */
+  readonly budget: SessionBudget;
   readonly signal: AbortSignal;
   /** One model turn, with retries (see model/retry.ts). */
   readonly requestTurn: (messages: readonly Message[], turn: number) => Promise<ModelTurn>;
@@ -40,13 +45,11 @@ export interface LoopOutcome {
 export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: readonly UserBlock[]): Promise<LoopOutcome> {
   const { bus } = deps;
   if (firstUser.length > 0) state.messages.push({ role: 'user', content: [...firstUser] });
-  let turnsThisRun = 0;
 
   for (;;) {
     if (deps.signal.aborted) return { reason: 'cancelled', result: 'cancelled by the user' };
-    if (turnsThisRun >= deps.maxTurns) {
-      return { reason: 'max_turns', result: `stopped after ${deps.maxTurns} turns (--max-turns); resume with --continue to go on` };
-    }
+    const stop = deps.budget.beforeModelRequest();
+    if (stop !== null) return { reason: stop.reason, result: stop.message };
     const turnNumber = state.turns + 1;
 
     let turn: ModelTurn;
@@ -58,7 +61,6 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
       const message = error instanceof Error ? error.message : String(error);
       return { reason: 'error', result: message, ...(modelError ? { error: modelError } : {}) };
     }
-    turnsThisRun++;
     state.turns = turnNumber;
 
     let content = uniqueToolIds(turn.content.length > 0 ? turn.content : [{ type: 'text', text: '' } satisfies AssistantBlock]);
@@ -69,6 +71,7 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
     state.usage = addUsage(state.usage, turn.usage);
     state.costUsd = state.costUsd === null || costUsd === null ? null : state.costUsd + costUsd;
     bus.emit({ type: 'usage', turn: turnNumber, usage: turn.usage, costUsd, totalUsage: state.usage, totalCostUsd: state.costUsd });
+    deps.budget.recordTurn(state.usage, state.costUsd);
 
     const text = content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
     const calls = content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
@@ -79,39 +82,50 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
       return { reason: 'completed', result: text.trim() };
     }
 
-    const results = await runCalls(calls, deps);
+    const { results, stop: stopped } = await runCalls(calls, deps);
     state.messages.push({ role: 'user', content: results });
+    if (stopped !== null) return { reason: stopped.reason, result: stopped.message };
   }
 }
 
 /**
  * Consecutive read-only calls run in parallel; a call that writes or executes waits for
- * everything before it and runs alone. Results keep the order of the calls.
+ * everything before it and runs alone. Results keep the order of the calls. The budget is
+ * asked before each call starts; once it says stop, the remaining calls are not run (a
+ * resume tells the model so, with the real results of the calls that did run).
  */
-async function runCalls(calls: readonly ToolUseBlock[], deps: LoopDeps): Promise<ToolResultBlock[]> {
+async function runCalls(calls: readonly ToolUseBlock[], deps: LoopDeps): Promise<{ results: ToolResultBlock[]; stop: BudgetStop | null }> {
   const results: ToolResultBlock[] = [];
   let batch: ToolUseBlock[] = [];
+  let stop: BudgetStop | null = null;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     results.push(...(await Promise.all(batch.map((call) => deps.runTool(call)))));
     batch = [];
   };
-  for (const call of calls) {
-    if (deps.signal.aborted) {
-      await flush();
-      results.push({ type: 'tool_result', toolUseId: call.id, content: 'Not run: the user cancelled the session.', isError: true });
-      continue;
-    }
-    const tool = deps.registry.get(call.name);
-    if (tool?.readOnly === true) {
-      batch.push(call);
-      continue;
-    }
+  const notRun = async (call: ToolUseBlock, why: string): Promise<void> => {
     await flush();
-    results.push(await deps.runTool(call));
+    results.push({ type: 'tool_result', toolUseId: call.id, content: why, isError: true });
+  };
+  for (const call of calls) {
+    const readOnly = deps.registry.get(call.name)?.readOnly === true;
+    // A call that writes or executes waits for everything before it, and is judged after it.
+    if (!readOnly) await flush();
+    if (deps.signal.aborted) {
+      await notRun(call, 'Not run: the user cancelled the session.');
+      continue;
+    }
+    stop ??= deps.budget.beforeToolCall();
+    if (stop !== null) {
+      await notRun(call, stop.notRun);
+      continue;
+    }
+    deps.budget.recordToolCall();
+    if (readOnly) batch.push(call);
+    else results.push(await deps.runTool(call));
   }
   await flush();
-  return results;
+  return { results, stop };
 }
 
 function toEventBlock(block: AssistantBlock): { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown; inputError?: string } {

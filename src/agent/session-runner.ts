@@ -6,11 +6,13 @@
 import type { EventBus } from '../events/bus.ts';
 import type { PermissionMode } from '../events/schema.ts';
 import { buildSystemPrompt } from '../context/system-prompt.ts';
-import { costOf } from '../model/pricing.ts';
+import { costOf, priceOf } from '../model/pricing.ts';
 import type { ModelProvider, UserBlock } from '../model/types.ts';
 import type { Policy } from '../policy/engine.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RebuiltSession } from '../session/conversation.ts';
+import { SessionBudget } from '../session/budget.ts';
+import type { BudgetLimits } from '../session/budget-limits.ts';
 import { createFileTools } from '../tools/file-tools.ts';
 import { createProcessTools } from '../tools/process-tools.ts';
 import { ToolRegistry } from '../tools/registry.ts';
@@ -31,7 +33,8 @@ export interface SessionConfig {
   readonly policy: Promise<Policy>;
   /** Tools removed from what the model is offered (bare tool names in deny rules). */
   readonly hiddenTools: ReadonlySet<string>;
-  readonly maxTurns: number;
+  /** Budget limits (session/budget-limits.ts), turns included; checked between actions. */
+  readonly budgets: BudgetLimits;
   readonly headless: boolean;
   readonly approve: Approver;
   readonly sandbox: Sandbox;
@@ -131,6 +134,14 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     costUsd: config.resumed?.costUsd ?? 0,
   };
 
+  const budget = new SessionBudget({
+    limits: config.budgets,
+    emit: (event) => bus.emit(event),
+    spent: { usage: state.usage, costUsd: state.costUsd },
+    modelPriced: priceOf(provider.model) !== null,
+  });
+  budget.announce();
+
   let watch: ProtectedWatch | undefined;
   let outcome;
   try {
@@ -138,7 +149,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
       {
         registry,
         bus,
-        maxTurns: config.maxTurns,
+        budget,
         signal: config.signal,
         priceOf: (usage) => costOf(provider.model, usage),
         requestTurn: createTurnRequester({
@@ -203,6 +214,8 @@ function exitCodeFor(reason: EndReason, signal: AbortSignal): ExitCode {
       return EXIT.success;
     case 'max_turns':
       return EXIT.maxTurns;
+    case 'budget':
+      return EXIT.budget;
     case 'cancelled':
       if (signal.reason === 'SIGTERM') return EXIT.terminated;
       if (signal.reason === 'SIGHUP') return EXIT.hangup;

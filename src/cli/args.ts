@@ -4,7 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { PermissionMode } from '../events/schema.ts';
+import { BudgetConfigError, parseBudgetFlag, type BudgetKey, type BudgetValues } from '../session/budget-limits.ts';
 import { UsageError } from './usage-error.ts';
+import { parseAuditArgs, type AuditArgs } from './audit-args.ts';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
@@ -17,7 +19,8 @@ export interface HeadlessArgs {
   readonly model: string | undefined;
   readonly provider: string | undefined;
   readonly baseUrl: string | undefined;
-  readonly maxTurns: number;
+  /** Budget flags as given (--max-turns included); settings and managed ceilings apply on top. */
+  readonly budgets: BudgetValues;
   /** Undefined when not given: the settings' defaultMode, or default, applies. */
   readonly permissionMode: PermissionMode | undefined;
   readonly trustProject: boolean;
@@ -44,7 +47,7 @@ export interface SubcommandArgs {
   readonly baseUrl: string | undefined;
 }
 
-export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs | SubcommandArgs;
+export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs | SubcommandArgs | AuditArgs;
 
 const SUBCOMMANDS = new Set(['permissions', 'doctor', 'trust']);
 
@@ -55,6 +58,10 @@ const OPTIONS = {
   provider: { type: 'string' },
   'base-url': { type: 'string' },
   'max-turns': { type: 'string' },
+  'max-cost': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'max-duration': { type: 'string' },
+  'max-tool-calls': { type: 'string' },
   'permission-mode': { type: 'string' },
   'allowed-tools': { type: 'string', multiple: true },
   'disallowed-tools': { type: 'string', multiple: true },
@@ -64,10 +71,10 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   'trust-project': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  /** ward audit verify/export: every session of the project. */
+  all: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
 } as const;
-
-export const DEFAULT_MAX_TURNS = 100;
 
 const MODE_ALIASES: Readonly<Record<string, PermissionMode>> = {
   default: 'default',
@@ -100,6 +107,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     throw new UsageError(`--permission-mode must be one of default, accept-edits, plan, auto, bypass, not "${modeText}"`);
   }
   const first = positionals[0];
+  if (values.print !== true && first === 'audit') return parseAuditArgs(positionals.slice(1), values);
+  if (values.all === true) throw new UsageError('--all belongs to ward audit verify and ward audit export');
   if (values.print !== true && first !== undefined && SUBCOMMANDS.has(first)) {
     return parseSubcommand(first as SubcommandArgs['command'], positionals.slice(1), values, permissionMode);
   }
@@ -115,7 +124,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     model: nonEmpty(values.model, '--model'),
     provider: nonEmpty(values.provider, '--provider'),
     baseUrl: parseBaseUrl(values['base-url']),
-    maxTurns: parseMaxTurns(values['max-turns']),
+    budgets: parseBudgetFlags(values),
     permissionMode,
     trustProject: values['trust-project'] === true,
     allowedTools: values['allowed-tools'] ?? [],
@@ -168,11 +177,27 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
   return value;
 }
 
-function parseMaxTurns(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_MAX_TURNS;
-  const turns = Number(value);
-  if (!Number.isInteger(turns) || turns < 1) throw new UsageError(`--max-turns must be a whole number of at least 1, not "${value}"`);
-  return turns;
+const BUDGET_FLAGS: readonly (readonly [BudgetKey, 'max-cost' | 'max-tokens' | 'max-turns' | 'max-duration' | 'max-tool-calls'])[] = [
+  ['cost', 'max-cost'],
+  ['tokens', 'max-tokens'],
+  ['turns', 'max-turns'],
+  ['duration', 'max-duration'],
+  ['tool_calls', 'max-tool-calls'],
+];
+
+function parseBudgetFlags(values: Partial<Record<(typeof BUDGET_FLAGS)[number][1], string>>): BudgetValues {
+  const budgets: Partial<Record<BudgetKey, number>> = {};
+  for (const [key, flag] of BUDGET_FLAGS) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    try {
+      budgets[key] = parseBudgetFlag(key, text);
+    } catch (error) {
+      if (error instanceof BudgetConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  return budgets;
 }
 
 function parseBaseUrl(value: string | undefined): string | undefined {

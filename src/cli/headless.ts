@@ -5,6 +5,8 @@
  */
 import type { HeadlessArgs } from './args.ts';
 import { EventBus } from '../events/bus.ts';
+import { openSessionAudit } from '../audit/session-audit.ts';
+import { resolveTelemetryConfig, startTelemetry, telemetryEnabled } from '../telemetry/index.ts';
 import { runAgentSession } from '../agent/session-runner.ts';
 import { secretValuesFrom } from '../policy/child-env.ts';
 import { createRedactor } from '../policy/redaction.ts';
@@ -51,6 +53,7 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
     allowedTools: args.allowedTools,
     disallowedTools: args.disallowedTools,
     trustProject: args.trustProject,
+    budgets: args.budgets,
     onNetworkDecision: (decision) => emitNetwork(decision),
   });
   const { effective } = setup;
@@ -65,15 +68,21 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
     if (!args.quiet || args.outputFormat !== 'text') traceWrite(`ward: ${line}\n`);
   });
 
-  const redactor = createRedactor(secretValuesFrom(env));
+  const telemetryConfig = resolveTelemetryConfig(effective.telemetry, env);
+  const redactor = createRedactor([...secretValuesFrom(env), ...telemetryConfig.secretValues]);
   const redact = (text: string): string => redactor(text).text;
   const bus = new EventBus({ redact });
   const transcript = withStateFolder(store.home, () => new TranscriptWriter(location.path));
   bus.subscribe(transcript.write);
+  bus.subscribe(withStateFolder(store.home, () => openSessionAudit({ transcriptPath: location.path, effective, sandboxStatus: setup.sandboxStatus, env })).write);
+  // OpenTelemetry only when turned on; its SDK then loads in the background (src/telemetry/index.ts).
+  const telemetry = telemetryEnabled(telemetryConfig) ? startTelemetry(telemetryConfig, { wardVersion: wardVersion(), env, warn: (message) => bus.emit({ type: 'warning', message }) }) : null;
+  if (telemetry !== null) bus.subscribe(telemetry.record);
   emitNetwork = (decision) => bus.emit({ type: 'network_decision', method: decision.method, host: decision.host, port: decision.port, allowed: decision.allowed, reason: decision.reason });
   const stdoutWrite = (text: string): void => void process.stdout.write(text);
-  if (args.outputFormat === 'json') bus.subscribe(jsonRenderer(stdoutWrite));
-  else if (args.outputFormat === 'stream-json') bus.subscribe(streamJsonRenderer(stdoutWrite));
+  let stopJsonOutput = (): void => undefined;
+  if (args.outputFormat === 'json') stopJsonOutput = bus.subscribe(jsonRenderer(stdoutWrite));
+  else if (args.outputFormat === 'stream-json') stopJsonOutput = bus.subscribe(streamJsonRenderer(stdoutWrite));
   else {
     bus.subscribe(
       textRenderer({ trace: traceWrite, answer: stdoutWrite, quiet: args.quiet, color: process.stderr.isTTY && env.NO_COLOR === undefined }),
@@ -92,7 +101,7 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
         permissionMode: effective.mode,
         policy: setup.policy,
         hiddenTools: effective.hiddenTools,
-        maxTurns: args.maxTurns,
+        budgets: effective.budgets,
         headless: true,
         approve: headlessApprover,
         sandbox: setup.sandbox,
@@ -102,13 +111,19 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
         wardVersion: wardVersion(),
         signal: controller.signal,
         resumed,
-        startupWarnings: [...warnings, ...effective.warnings, ...sandboxWarnings(setup.sandboxStatus)],
+        startupWarnings: [...warnings, ...effective.warnings, ...telemetryConfig.warnings, ...sandboxWarnings(setup.sandboxStatus)],
       },
       prompt,
     );
     return outcome.exitCode;
   } finally {
     removeSignalHandlers();
+    if (telemetry !== null) {
+      const told = await telemetry.shutdown();
+      // The JSON formats end with their summary object: what comes after goes to the transcript.
+      stopJsonOutput();
+      for (const message of told) bus.emit({ type: 'warning', message });
+    }
     await setup.close();
     transcript.close();
   }

@@ -9,6 +9,9 @@ Usage:
   ward permissions check 'CALL'     explain the decision for a call, e.g. 'bash(git push)'
   ward trust                        trust this project's .ward settings as they are now
   ward doctor                       check the sandbox, ripgrep, Node and the provider
+  ward audit verify [ID | --all]    prove session audit logs intact, or name the broken line
+  ward audit show [ID]              a session's audit log as a timeline
+  ward audit export [ID | --all]    audit records as JSON lines, for a SIEM
 
 Options:
   -p, --print                   headless mode: run the task, print the result, exit
@@ -17,7 +20,13 @@ Options:
   -m, --model MODEL             model id (default depends on the provider)
       --provider NAME           anthropic or openai (OpenAI-compatible servers too)
       --base-url URL            provider endpoint, e.g. http://localhost:11434/v1
-      --max-turns N             stop after N model turns (default 100)
+      --max-turns N             stop after N model turns this run (default 100)
+      --max-cost USD            stop before a model request once the session has
+                                cost USD dollars (needs a model with a known price)
+      --max-tokens N            likewise at N tokens for the session (input, output,
+                                cache writes and cache reads)
+      --max-duration TIME       stop after TIME this run: 90s, 15m, 2h or seconds
+      --max-tool-calls N        stop before tool call N+1 of this run
       --permission-mode MODE    default | accept-edits | plan | auto | bypass
       --allowed-tools RULES     allow matching calls without asking, e.g.
                                 "read,grep" or "bash(npm test)" or "bash(git diff:*)"
@@ -39,11 +48,14 @@ Providers (first match wins unless --provider is given):
 
 Exit codes:
   0 done   1 failed (provider or internal error)   2 bad usage or configuration
-  3 stopped at --max-turns   129 hangup (SIGHUP)   130 interrupted (SIGINT)
-  141 output pipe closed     143 terminated (SIGTERM)
+  3 stopped at --max-turns   4 stopped at a budget limit (--max-cost, --max-tokens,
+  --max-duration, --max-tool-calls); both resume with --continue
+  129 hangup (SIGHUP)   130 interrupted (SIGINT)   141 output pipe closed
+  143 terminated (SIGTERM)
 
 Settings: /etc/ward/managed-settings.json, .ward/settings.local.json, .ward/settings.json,
-~/.ward/settings.json (see the README: rules, modes, sandbox network, trust).
+~/.ward/settings.json (see the README: rules, modes, sandbox network, budgets, trust).
 
-State: transcripts are kept under $WARD_HOME (default ~/.ward).
+State: transcripts and their audit logs are kept under $WARD_HOME (default ~/.ward);
+WARD_AUDIT_HMAC_KEY adds an HMAC to every audit line (and is needed to verify it).
 `;

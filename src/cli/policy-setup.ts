@@ -21,6 +21,7 @@ import { createSandbox } from '../sandbox/create.ts';
 import type { NetworkDecision } from '../sandbox/network-proxy.ts';
 import type { SandboxPolicy } from '../sandbox/policy.ts';
 import type { Sandbox } from '../sandbox/types.ts';
+import type { BudgetValues } from '../session/budget-limits.ts';
 import { BUILTIN_TOOL_NAMES } from '../tools/tool-names.ts';
 import { findEnvFiles } from './env-files.ts';
 import { UsageError } from './usage-error.ts';
@@ -49,6 +50,8 @@ export interface PolicySetupInput {
   readonly allowedTools: readonly string[];
   readonly disallowedTools: readonly string[];
   readonly trustProject: boolean;
+  /** Budget flags as given; a flag above a managed ceiling is a usage error. */
+  readonly budgets?: BudgetValues;
   /** Where the sandbox's network proxy reports each request it allows or refuses. */
   readonly onNetworkDecision?: (decision: NetworkDecision) => void;
 }
@@ -110,7 +113,7 @@ function loadEffective(input: PolicySetupInput): EffectivePolicy {
       projectRoot: input.projectRoot,
       wardHome: input.wardHome,
       knownTools: new Set<string>(BUILTIN_TOOL_NAMES),
-      cli: { mode: input.permissionMode, allowedTools: input.allowedTools, disallowedTools: input.disallowedTools },
+      cli: { mode: input.permissionMode, allowedTools: input.allowedTools, disallowedTools: input.disallowedTools, budgets: input.budgets ?? {} },
       trustProject: input.trustProject,
     });
   } catch (error) {
@@ -129,3 +132,4 @@ function sandboxPolicyFor(input: PolicySetupInput, effective: EffectivePolicy): 
     network: effective.sandbox.allowedDomains.length === 0 ? { kind: 'none' } : { kind: 'proxy', allowedDomains: [...effective.sandbox.allowedDomains] },
   };
 }
+

@@ -18,6 +18,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${wardVersion()}\n`);
       return EXIT.success;
     }
+    if (args.command === 'audit') {
+      const { runAuditCommand } = await import('./audit-command.ts');
+      return await runAuditCommand(args);
+    }
     if (args.command !== 'run') {
       const { runSubcommand } = await import('./subcommands.ts');
       return await runSubcommand(args);

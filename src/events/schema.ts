@@ -31,6 +31,18 @@ const base = {
   ts: z.number(),
 };
 
+/** A budget limit (src/session/budget.ts): amounts in its unit, USD, tokens, turns, seconds or tool calls. */
+const budgetFields = {
+  limit: z.enum(['cost', 'tokens', 'turns', 'duration', 'tool_calls']),
+  /** `session`: counted over the whole session (cost, tokens); `run`: over this run. */
+  scope: z.enum(['session', 'run']),
+  used: z.number(),
+  max: z.number(),
+  /** What set the limit: a flag, a settings file, or the default. */
+  source: z.string(),
+  message: z.string(),
+};
+
 export const eventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -145,6 +157,17 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('warning'), message: z.string() }),
   z.object({
     ...base,
+    type: z.literal('budget_warning'),
+    ...budgetFields,
+  }),
+  z.object({
+    ...base,
+    /** A limit was reached: the session ends before its next action, with reason `budget` (or `max_turns`). */
+    type: z.literal('budget_exceeded'),
+    ...budgetFields,
+  }),
+  z.object({
+    ...base,
     type: z.literal('error'),
     message: z.string(),
     /** What the user can do about it. */
@@ -154,7 +177,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('session_ended'),
-    reason: z.enum(['completed', 'max_turns', 'cancelled', 'error']),
+    reason: z.enum(['completed', 'max_turns', 'cancelled', 'error', 'budget']),
     result: z.string(),
     turns: z.number().int(),
     totalUsage: usage,

@@ -4,6 +4,7 @@
  * company's internal token) stays out by default. The secrets that were held back are handed to
  * redaction, so a value that leaks some other way (a config file, a log) is still masked.
  */
+import { OTLP_HEADERS_VARIABLE, parseOtlpHeaders, secretPartsOfHeaderValue } from '../telemetry/otlp-headers.ts';
 
 /** Variables passed through by exact name: what ordinary tools need to behave normally. */
 const ALLOWED_NAMES = new Set([
@@ -67,6 +68,8 @@ const MIN_REDACTED_VALUE_LENGTH = 8;
 export function isSecretName(name: string): boolean {
   const upper = name.toUpperCase();
   if (SECRET_NAMES.has(upper)) return true;
+  // OTLP exporter headers carry the collector's API key (`x-api-key=...`, `Authorization=Bearer ...`).
+  if (OTLP_HEADERS_VARIABLE.test(upper)) return true;
   if (SECRET_PREFIXES.some((prefix) => upper.startsWith(prefix))) return true;
   return SECRET_NAME_PATTERN.test(upper);
 }
@@ -105,6 +108,12 @@ export function secretValuesFrom(parent: Readonly<Record<string, string | undefi
     const named = isSecretName(name) && !NOT_SECRET_VALUES.has(upper) && !SETTING_SUFFIX.test(upper) && !looksLikePath(value);
     const secret = named || hasUrlCredentials(value);
     if (secret && value.trim().length >= MIN_REDACTED_VALUE_LENGTH) values.add(value.trim());
+    // Each header's value too: the key alone may turn up where the whole list never does.
+    if (OTLP_HEADERS_VARIABLE.test(upper)) {
+      for (const header of Object.values(parseOtlpHeaders(value))) {
+        for (const part of secretPartsOfHeaderValue(header)) if (part.length >= MIN_REDACTED_VALUE_LENGTH) values.add(part);
+      }
+    }
   }
   return [...values];
 }

@@ -16,6 +16,8 @@ import { parseRule, RuleSyntaxError, splitRuleList, type Rule } from './rules.ts
 import { loadSettingsFile, type LoadedSettingsFile } from './settings/load.ts';
 import { describeOrigin, settingsPaths, type Layer, type Origin } from './settings/layers.ts';
 import type { Settings } from './settings/schema.ts';
+import { BudgetConfigError, budgetValuesFromSettings, resolveBudgetLimits, type BudgetLimits, type BudgetValues } from '../session/budget-limits.ts';
+import { resolveTelemetryLayers, type TelemetryLayers } from '../telemetry/layers.ts';
 import { projectSettingsDigest, TrustStore, wideningIn } from './trust.ts';
 
 export interface OriginRule {
@@ -34,6 +36,12 @@ export interface EffectivePolicy {
   readonly sandbox: { readonly enabled: boolean; readonly origin: Origin | null; readonly allowedDomains: readonly string[] };
   readonly provider: { readonly name?: string; readonly model?: string; readonly baseUrl?: string };
   readonly env: Readonly<Record<string, string>>;
+  /** Budget limits: managed settings are ceilings; below them a flag wins, else the tightest file. */
+  readonly budgets: BudgetLimits;
+  /** Whether the audit log records content (prompts, answers, tool inputs and outputs); user and managed settings only. */
+  readonly audit: { readonly includeContent: boolean; readonly origin: Origin | null };
+  /** Telemetry settings of the user and managed layers (project settings are ignored); combined with the environment in src/telemetry/config.ts. */
+  readonly telemetry: TelemetryLayers;
   readonly files: readonly { readonly layer: Layer; readonly path: string; readonly present: boolean }[];
   /** Set when the project has widening settings that are not trusted (and so were ignored). */
   readonly untrusted: { readonly digest: string; readonly widening: readonly string[] } | null;
@@ -55,6 +63,8 @@ export interface PolicyInputs {
     readonly mode?: PermissionMode | undefined;
     readonly allowedTools: readonly string[];
     readonly disallowedTools: readonly string[];
+    /** --max-cost, --max-tokens, --max-turns, --max-duration, --max-tool-calls, as given. */
+    readonly budgets?: BudgetValues;
   };
   /** --trust-project: apply the project's widening settings for this run. */
   readonly trustProject: boolean;
@@ -128,6 +138,9 @@ export function resolveEffectivePolicy(inputs: PolicyInputs): EffectivePolicy {
 
   const sandbox = resolveSandbox(layers);
   const provider = mergeProvider(layers);
+  const audit = resolveAudit(layers, warnings);
+  const telemetry = resolveTelemetryLayers(layers, warnings);
+  const budgets = resolveBudgets(layers, inputs.cli.budgets ?? {});
   const env = Object.assign({}, ...layers.slice().reverse().filter((entry) => entry.trusted).map((entry) => entry.file?.settings.env ?? {})) as Record<string, string>;
 
   return {
@@ -140,6 +153,9 @@ export function resolveEffectivePolicy(inputs: PolicyInputs): EffectivePolicy {
     sandbox,
     provider,
     env,
+    budgets,
+    audit,
+    telemetry,
     files: (['managed', 'project-local', 'project', 'user'] as const).map((layer) => ({ layer, path: paths[layer], present: layers.find((entry) => entry.layer === layer)?.file != null })),
     untrusted,
     warnings,
@@ -189,6 +205,45 @@ function resolveSandbox(layers: readonly { layer: Layer; file: LoadedSettingsFil
     }
   }
   return { enabled, origin, allowedDomains: [...domains] };
+}
+
+/**
+ * Content in the audit log is the user's (or their organisation's) choice, never a repository's:
+ * a project that could turn it on would have prompts, file contents and command output kept
+ * (and exported to a SIEM) where the user never chose to keep them. Managed settings win.
+ */
+function resolveAudit(layers: readonly { layer: Layer; file: LoadedSettingsFile | null }[], warnings: string[]): EffectivePolicy['audit'] {
+  let audit: EffectivePolicy['audit'] = { includeContent: false, origin: null };
+  for (const { layer, file } of layers.slice().reverse()) {
+    const setting = file?.settings.audit?.includeContent;
+    if (file === null || setting === undefined) continue;
+    if (layer !== 'user' && layer !== 'managed') {
+      warnings.push(`${describeOrigin({ layer, source: file.path })}: audit.includeContent is ignored (only your user settings or managed settings decide what the audit log records)`);
+      continue;
+    }
+    audit = { includeContent: setting, origin: { layer, source: file.path } };
+  }
+  return audit;
+}
+
+/** Budgets only narrow below managed settings, so untrusted project files apply too. */
+function resolveBudgets(layers: readonly { layer: Layer; file: LoadedSettingsFile | null }[], flags: BudgetValues): BudgetLimits {
+  const fromFile = (entry: { layer: Layer; file: LoadedSettingsFile }): { values: BudgetValues; source: string } => ({
+    values: budgetValuesFromSettings(entry.file.settings.budgets),
+    source: describeOrigin({ layer: entry.layer, source: entry.file.path }),
+  });
+  const present = layers.filter((entry): entry is { layer: Layer; file: LoadedSettingsFile } => entry.file !== null);
+  const managed = present.find((entry) => entry.layer === 'managed');
+  try {
+    return resolveBudgetLimits({
+      managed: managed === undefined ? null : { values: budgetValuesFromSettings(managed.file.settings.budgets), source: managed.file.path },
+      files: present.filter((entry) => entry.layer !== 'managed').map(fromFile),
+      flags,
+    });
+  } catch (error) {
+    if (error instanceof BudgetConfigError) throw new PolicyConfigError(error.message);
+    throw error;
+  }
 }
 
 function mergeProvider(layers: readonly { layer: Layer; file: LoadedSettingsFile | null; trusted: boolean }[]): EffectivePolicy['provider'] {

@@ -36,7 +36,8 @@ export class SessionStore {
     if (!existsSync(this.dir)) return null;
     let best: { location: SessionLocation; mtime: number } | null = null;
     for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith('.jsonl')) continue;
+      // <id>.audit.jsonl beside each transcript is the session's audit log, not a session.
+      if (!name.endsWith('.jsonl') || name.endsWith('.audit.jsonl')) continue;
       const path = join(this.dir, name);
       const mtime = statSync(path).mtimeMs;
       if (best === null || mtime > best.mtime) best = { location: { id: name.slice(0, -'.jsonl'.length), path }, mtime };

@@ -80,7 +80,7 @@ export function onlyTranscript(home: string): string {
   const projects = readdirSync(join(home, 'projects'));
   if (projects.length !== 1) throw new Error(`expected one project folder under ${home}, found ${projects.length}`);
   const dir = join(home, 'projects', projects[0] ?? '');
-  const files = readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.jsonl') && !name.endsWith('.audit.jsonl'));
   if (files.length !== 1) throw new Error(`expected one transcript in ${dir}, found ${files.join(', ')}`);
   return join(dir, files[0] ?? '');
 }

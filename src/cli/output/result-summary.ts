@@ -7,7 +7,7 @@ import type { EventOf } from '../../events/schema.ts';
 
 export interface ResultSummary {
   readonly type: 'result';
-  readonly subtype: 'success' | 'error_max_turns' | 'error_during_execution' | 'cancelled';
+  readonly subtype: 'success' | 'error_max_turns' | 'error_during_execution' | 'cancelled' | 'error_budget';
   readonly is_error: boolean;
   readonly result: string;
   readonly session_id: string;
@@ -28,6 +28,7 @@ const SUBTYPE = {
   max_turns: 'error_max_turns',
   error: 'error_during_execution',
   cancelled: 'cancelled',
+  budget: 'error_budget',
 } as const;
 
 export function summarize(sessionId: string, ended: EventOf<'session_ended'>): ResultSummary {

@@ -81,6 +81,7 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
         trace(`  ${event.allowed ? paint('32', 'network allowed') : paint('31', 'network refused')}: ${event.method} ${clean(event.host ?? '?')}${event.port === null ? '' : `:${event.port}`} ${dim(`(${clean(event.reason)})`)}`);
         break;
       case 'warning':
+      case 'budget_warning':
         trace(paint('33', `warning: ${clean(event.message)}`));
         break;
       case 'error':
@@ -96,7 +97,7 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
           ),
         );
         if (event.reason === 'completed' && event.result !== '') options.answer(`${clean(event.result)}\n`);
-        else if (event.reason === 'max_turns' || event.reason === 'cancelled') options.trace(`ward: ${clean(event.result)}\n`);
+        else if (event.reason === 'max_turns' || event.reason === 'cancelled' || event.reason === 'budget') options.trace(`ward: ${clean(event.result)}\n`);
         break;
       }
       default:

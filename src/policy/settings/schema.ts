@@ -43,6 +43,38 @@ export const settingsSchema = z.strictObject({
       baseUrl: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
+  audit: z
+    .strictObject({
+      /** true records prompts, answers, tool inputs and outputs in the audit log. Honoured only in user and managed settings. */
+      includeContent: z.boolean().optional(),
+    })
+    .optional(),
+  /** Budget limits (src/session/budget-limits.ts); in managed settings, ceilings nothing below can raise. */
+  budgets: z
+    .strictObject({
+      maxCostUsd: z.number().positive('must be above zero').optional(),
+      maxTokens: z.int('must be a whole number').positive('must be at least 1').optional(),
+      maxTurns: z.int('must be a whole number').positive('must be at least 1').optional(),
+      maxDurationSeconds: z.number().positive('must be above zero').optional(),
+      maxToolCalls: z.int('must be a whole number').positive('must be at least 1').optional(),
+    })
+    .optional(),
+  /**
+   * OpenTelemetry export (src/telemetry/config.ts). Honoured only in user and managed settings;
+   * in managed settings `enabled` forces it on or off and `endpoint` fixes the destination.
+   */
+  telemetry: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      /** The OTLP/HTTP base URL; `/v1/traces`, `/v1/metrics` and `/v1/logs` are appended. */
+      endpoint: z.url({ protocol: /^https?$/ }).optional(),
+      protocol: z.enum(['http/protobuf', 'http/json']).optional(),
+      /** Sent with every export, e.g. the collector's API key; their values are redacted everywhere. */
+      headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name'), z.string()).optional(),
+      /** true adds prompts, answers, tool inputs and outputs to what is exported. */
+      includeContent: z.boolean().optional(),
+    })
+    .optional(),
   /** Extra environment variables for the commands ward runs. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid variable name'), z.string()).optional(),
 });
