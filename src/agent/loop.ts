@@ -25,6 +25,10 @@ export interface LoopDeps {
   readonly requestTurn: (messages: readonly Message[], turn: number) => Promise<ModelTurn>;
   readonly runTool: (call: ToolUseBlock) => Promise<ToolResultBlock>;
   readonly priceOf: (usage: Usage) => number | null;
+  /** The model's context window in tokens, or null when unknown (then nothing compacts). */
+  readonly contextWindow: number | null;
+  /** Called before each model request; compacts the conversation when it grew past the threshold. */
+  readonly beforeRequest?: (state: LoopState, turn: number) => Promise<void>;
 }
 
 export interface LoopState {
@@ -33,6 +37,13 @@ export interface LoopState {
   turns: number;
   usage: Usage;
   costUsd: number | null;
+  /** Prompt tokens of the latest request (input + cache read + cache write), null before the first. */
+  lastContextTokens: number | null;
+}
+
+/** The prompt size of one request: everything the model read, cached or not. */
+export function contextTokensOf(usage: Usage): number {
+  return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
 }
 
 export interface LoopOutcome {
@@ -54,6 +65,7 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
 
     let turn: ModelTurn;
     try {
+      await deps.beforeRequest?.(state, turnNumber);
       turn = await deps.requestTurn(state.messages, turnNumber);
     } catch (error) {
       if (deps.signal.aborted) return { reason: 'cancelled', result: 'cancelled by the user' };
@@ -70,7 +82,17 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
     const costUsd = deps.priceOf(turn.usage);
     state.usage = addUsage(state.usage, turn.usage);
     state.costUsd = state.costUsd === null || costUsd === null ? null : state.costUsd + costUsd;
-    bus.emit({ type: 'usage', turn: turnNumber, usage: turn.usage, costUsd, totalUsage: state.usage, totalCostUsd: state.costUsd });
+    state.lastContextTokens = contextTokensOf(turn.usage);
+    bus.emit({
+      type: 'usage',
+      turn: turnNumber,
+      usage: turn.usage,
+      costUsd,
+      totalUsage: state.usage,
+      totalCostUsd: state.costUsd,
+      contextTokens: state.lastContextTokens,
+      contextWindow: deps.contextWindow,
+    });
     deps.budget.recordTurn(state.usage, state.costUsd);
 
     const text = content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');

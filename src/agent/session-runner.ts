@@ -6,7 +6,10 @@
 import type { EventBus } from '../events/bus.ts';
 import type { PermissionMode } from '../events/schema.ts';
 import { buildSystemPrompt } from '../context/system-prompt.ts';
-import { costOf, priceOf } from '../model/pricing.ts';
+import { formatMemorySection, loadMemoryFiles } from '../context/memory-files.ts';
+import { autoCompactor } from '../context/auto-compact.ts';
+import { DEFAULT_COMPACT_THRESHOLD } from '../context/compaction.ts';
+import { contextWindowOf, costOf, priceOf } from '../model/pricing.ts';
 import type { ModelProvider, UserBlock } from '../model/types.ts';
 import type { Policy } from '../policy/engine.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -51,6 +54,12 @@ export interface SessionConfig {
   /** Said once, right after session_started (untrusted settings, no sandbox, a torn transcript line). */
   readonly startupWarnings?: readonly string[];
   readonly limits?: Partial<SessionLimits>;
+  /** The folder of the user-level AGENTS.md (ward's home), or null to read none. */
+  readonly memoryHome: string | null;
+  /** The project is trusted: its AGENTS.md files may import files from outside it. */
+  readonly importsOutsideProjectAllowed: boolean;
+  /** Share of the context window past which the conversation is compacted (default 0.8). */
+  readonly compactThreshold?: number;
   /** Injected by tests so retries do not wait. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -101,7 +110,9 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
   };
   const { tools, shutdown } = createSessionTools(env);
   const registry = new ToolRegistry(tools.filter((tool) => !config.hiddenTools.has(tool.name)));
+  const memory = loadMemoryFiles({ projectRoot: config.projectRoot, userDir: config.memoryHome, importsOutsideProjectAllowed: config.importsOutsideProjectAllowed });
   const system = buildSystemPrompt({
+    memory: formatMemorySection(memory),
     projectRoot: config.projectRoot,
     platform: `${process.platform} ${process.arch}`,
     date: new Date().toISOString().slice(0, 10),
@@ -121,6 +132,8 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     resumed: config.resumed !== null,
   });
   for (const message of config.startupWarnings ?? []) bus.emit({ type: 'warning', message });
+  if (memory.files.length > 0) bus.emit({ type: 'memory_loaded', files: memory.files.map((file) => ({ ...file })), totalBytes: memory.totalBytes });
+  for (const message of memory.warnings) bus.emit({ type: 'warning', message });
 
   const firstUser: UserBlock[] = [...(config.resumed?.pendingUser ?? [])];
   if (prompt !== null) {
@@ -132,6 +145,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     turns: config.resumed?.turns ?? 0,
     usage: config.resumed?.usage ?? { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 },
     costUsd: config.resumed?.costUsd ?? 0,
+    lastContextTokens: config.resumed?.lastContextTokens ?? null,
   };
 
   const budget = new SessionBudget({
@@ -142,6 +156,20 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
   });
   budget.announce();
 
+  const contextWindow = contextWindowOf(provider.model);
+  const modelPrice = (usage: Parameters<typeof costOf>[1]): number | null => costOf(provider.model, usage);
+  const requestTurn = createTurnRequester({
+    provider,
+    bus,
+    system,
+    tools: registry.specs(),
+    maxOutputTokens: limits.maxOutputTokens,
+    maxAttempts: limits.requestAttempts,
+    signal: config.signal,
+    redact,
+    sleep: config.sleep,
+  });
+
   let watch: ProtectedWatch | undefined;
   let outcome;
   try {
@@ -151,18 +179,10 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
         bus,
         budget,
         signal: config.signal,
-        priceOf: (usage) => costOf(provider.model, usage),
-        requestTurn: createTurnRequester({
-          provider,
-          bus,
-          system,
-          tools: registry.specs(),
-          maxOutputTokens: limits.maxOutputTokens,
-          maxAttempts: limits.requestAttempts,
-          signal: config.signal,
-          redact,
-          sleep: config.sleep,
-        }),
+        priceOf: modelPrice,
+        contextWindow,
+        requestTurn,
+        beforeRequest: autoCompactor({ bus, requestTurn, contextWindow, threshold: config.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD, priceOf: modelPrice }),
         runTool: async (call) => {
           // Taken before the first tool runs: what protected paths look like at the start.
           const policy = await config.policy;

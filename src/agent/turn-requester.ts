@@ -6,6 +6,7 @@ import type { EventBus } from '../events/bus.ts';
 import { streamWithRetry } from '../model/retry.ts';
 import { StreamRedactor } from '../policy/stream-redactor.ts';
 import type { Message, ModelProvider, ModelTurn, ToolSpec } from '../model/types.ts';
+import { estimateRequestTokens } from '../context/token-estimate.ts';
 
 export interface TurnRequesterOptions {
   readonly provider: ModelProvider;
@@ -20,9 +21,20 @@ export interface TurnRequesterOptions {
   readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
-export function createTurnRequester(options: TurnRequesterOptions): (messages: readonly Message[], turn: number) => Promise<ModelTurn> {
+/** A request that is not an ordinary turn (a compaction summary): its own system prompt, no tools. */
+export interface TurnOverrides {
+  readonly system?: string;
+  readonly tools?: readonly ToolSpec[];
+}
+
+export type TurnRequester = (messages: readonly Message[], turn: number, overrides?: TurnOverrides) => Promise<ModelTurn>;
+
+export function createTurnRequester(options: TurnRequesterOptions): TurnRequester {
   const { bus, provider } = options;
-  return async (messages, turn) => {
+  return async (messages, turn, overrides) => {
+    const system = overrides?.system ?? options.system;
+    const tools = overrides?.tools ?? options.tools;
+    const estimatedTokens = estimateRequestTokens(system, tools, messages);
     let attempt = 0;
     const redactor = new StreamRedactor(options.redact);
     const emitText = (text: string): void => {
@@ -36,13 +48,13 @@ export function createTurnRequester(options: TurnRequesterOptions): (messages: r
       baseUrl: provider.baseUrl,
       streamTurn: (request, signal, onDelta) => {
         attempt++;
-        bus.emit({ type: 'model_request', turn, attempt, messageCount: request.messages.length });
+        bus.emit({ type: 'model_request', turn, attempt, messageCount: request.messages.length, estimatedTokens });
         return provider.streamTurn(request, signal, onDelta);
       },
     };
     const result = await streamWithRetry(
       observed,
-      { system: options.system, messages, tools: options.tools, maxOutputTokens: options.maxOutputTokens },
+      { system, messages, tools, maxOutputTokens: options.maxOutputTokens },
       {
         signal: options.signal,
         maxAttempts: options.maxAttempts,

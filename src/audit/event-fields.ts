@@ -81,6 +81,18 @@ export function auditFieldsFor(event: WardEvent, options: FieldOptions): AuditFi
       return { event: event.type, method: event.method, host: event.host, port: event.port, allowed: event.allowed, reason: event.reason };
     case 'warning':
       return { event: event.type, message: event.message };
+    case 'memory_loaded':
+      return { event: event.type, files: event.files.map((file) => ({ path: file.path, bytes: file.bytes })), totalBytes: event.totalBytes };
+    case 'compaction':
+      return {
+        event: event.type,
+        replacedMessages: event.replacedMessages,
+        trimmedOutputs: event.trimmedOutputs,
+        tokensBefore: event.tokensBefore,
+        tokensAfter: event.tokensAfter,
+        summaryChars: event.summary.length,
+        summary: content ? event.summary : undefined,
+      };
     case 'budget_warning':
     case 'budget_exceeded':
       return { event: event.type, limit: event.limit, scope: event.scope, used: event.used, max: event.max, source: event.source, message: event.message };

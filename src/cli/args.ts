@@ -30,6 +30,8 @@ export interface HeadlessArgs {
   readonly resumeId: string | undefined;
   readonly cwd: string | undefined;
   readonly quiet: boolean;
+  /** --compact-threshold: share of the context window past which ward compacts. */
+  readonly compactThreshold: number | undefined;
 }
 
 /** `ward permissions [check CALL]`, `ward doctor`, `ward trust`: they take the project flags too. */
@@ -69,6 +71,7 @@ const OPTIONS = {
   resume: { type: 'string', short: 'r' },
   cwd: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  'compact-threshold': { type: 'string' },
   'trust-project': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   /** ward audit verify/export: every session of the project. */
@@ -133,7 +136,17 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     resumeId: nonEmpty(values.resume, '--resume'),
     cwd: nonEmpty(values.cwd, '--cwd'),
     quiet: values.quiet === true,
+    compactThreshold: parseCompactThreshold(values['compact-threshold']),
   };
+}
+
+function parseCompactThreshold(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text.trim().endsWith('%') ? text.trim().slice(0, -1) : text) / (text.trim().endsWith('%') ? 100 : 1);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new UsageError(`--compact-threshold must be a share of the context window above 0 and at most 1 (like 0.6 or 60%), not "${text}"`);
+  }
+  return value;
 }
 
 function parseSubcommand(

@@ -27,6 +27,8 @@ Options:
                                 cache writes and cache reads)
       --max-duration TIME       stop after TIME this run: 90s, 15m, 2h or seconds
       --max-tool-calls N        stop before tool call N+1 of this run
+      --compact-threshold R     compact the conversation past this share of the
+                                context window (default 0.8; e.g. 0.6 or 60%)
       --permission-mode MODE    default | accept-edits | plan | auto | bypass
       --allowed-tools RULES     allow matching calls without asking, e.g.
                                 "read,grep" or "bash(npm test)" or "bash(git diff:*)"

@@ -9,6 +9,8 @@ export interface SystemPromptInput {
   readonly date: string;
   readonly permissionMode: string;
   readonly headless: boolean;
+  /** The AGENTS.md section (context/memory-files.ts), or '' for none. Read once per session. */
+  readonly memory?: string;
 }
 
 export function buildSystemPrompt(input: SystemPromptInput): string {
@@ -36,6 +38,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
     `- Platform: ${input.platform}`,
     `- Date: ${input.date}`,
     `- Permission mode: ${input.permissionMode}`,
+    ...(input.memory === undefined || input.memory === '' ? [] : ['', input.memory]),
   ]
     .filter((line, index, lines) => !(line === '' && lines[index - 1] === ''))
     .join('\n');

@@ -64,6 +64,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     turn: z.number().int(),
     attempt: z.number().int(),
     messageCount: z.number().int(),
+    /** Estimate of the request's prompt tokens before sending (context/token-estimate.ts). */
+    estimatedTokens: z.number().int().optional(),
   }),
   z.object({ ...base, type: z.literal('text_delta'), turn: z.number().int(), text: z.string() }),
   z.object({
@@ -82,6 +84,31 @@ export const eventSchema = z.discriminatedUnion('type', [
     costUsd: z.number().nullable(),
     totalUsage: usage,
     totalCostUsd: z.number().nullable(),
+    /** The prompt size of this request: input + cache read + cache write tokens. */
+    contextTokens: z.number().int().optional(),
+    /** The model's context window in tokens, or null when unknown. */
+    contextWindow: z.number().int().nullable().optional(),
+  }),
+  z.object({
+    ...base,
+    /** The AGENTS.md files put in the system prompt, imports included, with their sizes. */
+    type: z.literal('memory_loaded'),
+    files: z.array(z.object({ path: z.string(), bytes: z.number().int(), importedBy: z.string().optional() })),
+    totalBytes: z.number().int(),
+  }),
+  z.object({
+    ...base,
+    /** A summary checkpoint replaced the older part of the conversation; resume starts here. */
+    type: z.literal('compaction'),
+    summary: z.string(),
+    /** How many messages of the conversation the summary replaced. */
+    replacedMessages: z.number().int(),
+    /** How many of the latest messages follow the summary verbatim (the last one may still be pending). */
+    keptMessages: z.number().int(),
+    /** Tool outputs shortened to a note (old, large results) at this moment. */
+    trimmedOutputs: z.number().int(),
+    tokensBefore: z.number().int(),
+    tokensAfter: z.number().int(),
   }),
   z.object({
     ...base,

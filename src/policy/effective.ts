@@ -42,6 +42,8 @@ export interface EffectivePolicy {
   readonly audit: { readonly includeContent: boolean; readonly origin: Origin | null };
   /** Telemetry settings of the user and managed layers (project settings are ignored); combined with the environment in src/telemetry/config.ts. */
   readonly telemetry: TelemetryLayers;
+  /** `context.compactThreshold` of the highest layer that sets it (managed, project, user), or undefined. */
+  readonly compactThreshold: number | undefined;
   readonly files: readonly { readonly layer: Layer; readonly path: string; readonly present: boolean }[];
   /** Set when the project has widening settings that are not trusted (and so were ignored). */
   readonly untrusted: { readonly digest: string; readonly widening: readonly string[] } | null;
@@ -141,6 +143,8 @@ export function resolveEffectivePolicy(inputs: PolicyInputs): EffectivePolicy {
   const audit = resolveAudit(layers, warnings);
   const telemetry = resolveTelemetryLayers(layers, warnings);
   const budgets = resolveBudgets(layers, inputs.cli.budgets ?? {});
+  // A threshold only moves when compaction happens, never what runs, so untrusted files apply too.
+  const compactThreshold = layers.map((entry) => entry.file?.settings.context?.compactThreshold).find((value) => value !== undefined);
   const env = Object.assign({}, ...layers.slice().reverse().filter((entry) => entry.trusted).map((entry) => entry.file?.settings.env ?? {})) as Record<string, string>;
 
   return {
@@ -156,6 +160,7 @@ export function resolveEffectivePolicy(inputs: PolicyInputs): EffectivePolicy {
     budgets,
     audit,
     telemetry,
+    compactThreshold,
     files: (['managed', 'project-local', 'project', 'user'] as const).map((layer) => ({ layer, path: paths[layer], present: layers.find((entry) => entry.layer === layer)?.file != null })),
     untrusted,
     warnings,

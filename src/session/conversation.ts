@@ -5,6 +5,7 @@
  * with full knowledge instead of ward silently re-running something that may have had effects.
  */
 import type { WardEvent } from '../events/schema.ts';
+import { summaryMessage, trimOldToolOutputs } from '../context/compaction.ts';
 import { addUsage, ZERO_USAGE, type AssistantBlock, type Message, type ToolResultBlock, type Usage, type UserBlock } from '../model/types.ts';
 
 export interface RebuiltSession {
@@ -16,6 +17,8 @@ export interface RebuiltSession {
   readonly turns: number;
   readonly usage: Usage;
   readonly costUsd: number | null;
+  /** Prompt tokens of the last request, so a resumed session compacts when it should. */
+  readonly lastContextTokens: number | null;
 }
 
 export function rebuildConversation(events: readonly WardEvent[]): RebuiltSession {
@@ -27,6 +30,7 @@ export function rebuildConversation(events: readonly WardEvent[]): RebuiltSessio
   let turns = 0;
   let usage = ZERO_USAGE;
   let costUsd: number | null = 0;
+  let lastContextTokens: number | null = null;
 
   const flushUser = (): void => {
     if (userBlocks.length > 0) messages.push({ role: 'user', content: userBlocks });
@@ -74,7 +78,22 @@ export function rebuildConversation(events: readonly WardEvent[]): RebuiltSessio
       case 'tool_finished':
         finished.set(event.callId, { type: 'tool_result', toolUseId: event.callId, content: event.output, isError: event.status !== 'ok' });
         break;
+      case 'compaction': {
+        // The loop compacted with the last user message already in place; here it is still
+        // pending, so one kept message fewer is among those already rebuilt.
+        const keptHere = Math.max(0, event.keptMessages - 1);
+        const kept = messages.splice(Math.max(0, messages.length - keptHere));
+        if (event.replacedMessages > 0) {
+          messages.splice(0, messages.length, summaryMessage(event.summary), ...kept);
+        } else {
+          const trimmed = trimOldToolOutputs(messages, messages.length).messages;
+          messages.splice(0, messages.length, ...trimmed, ...kept);
+        }
+        lastContextTokens = event.tokensAfter;
+        break;
+      }
       case 'usage':
+        if (event.contextTokens !== undefined) lastContextTokens = event.contextTokens;
         usage = addUsage(usage, event.usage);
         costUsd = costUsd === null || event.costUsd === null ? null : costUsd + event.costUsd;
         break;
@@ -89,5 +108,6 @@ export function rebuildConversation(events: readonly WardEvent[]): RebuiltSessio
     turns,
     usage,
     costUsd,
+    lastContextTokens,
   };
 }

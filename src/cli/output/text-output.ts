@@ -71,9 +71,26 @@ export function textRenderer(options: TextRendererOptions): (event: WardEvent) =
       case 'usage': {
         const u = event.usage;
         const cost = event.costUsd === null ? 'cost unknown for this model' : `$${event.costUsd.toFixed(4)}`;
-        trace(dim(`  tokens: ${u.inputTokens} in, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write, ${u.outputTokens} out · ${cost}`));
+        const context =
+          event.contextTokens === undefined || event.contextWindow === undefined || event.contextWindow === null
+            ? ''
+            : ` · context ${Math.round((100 * event.contextTokens) / event.contextWindow)}% of ${event.contextWindow}`;
+        trace(dim(`  tokens: ${u.inputTokens} in, ${u.cacheReadTokens} cache read, ${u.cacheWriteTokens} cache write, ${u.outputTokens} out · ${cost}${context}`));
         break;
       }
+      case 'memory_loaded':
+        trace(dim(`memory: ${event.files.map((file) => `${clean(file.path)} (${file.bytes} B)`).join(', ')} · ${event.totalBytes} B in all`));
+        break;
+      case 'compaction':
+        trace(
+          paint(
+            '36',
+            event.replacedMessages > 0
+              ? `context compacted: ${event.replacedMessages} messages replaced by a summary, ~${event.tokensBefore} -> ~${event.tokensAfter} tokens`
+              : `context trimmed: ${event.trimmedOutputs} old tool outputs shortened, ~${event.tokensBefore} -> ~${event.tokensAfter} tokens`,
+          ),
+        );
+        break;
       case 'retry':
         trace(paint('33', `  retrying (attempt ${event.attempt} of ${event.maxAttempts}) in ${Math.round(event.delayMs)} ms: ${event.reason}`));
         break;

@@ -49,6 +49,13 @@ export const settingsSchema = z.strictObject({
       includeContent: z.boolean().optional(),
     })
     .optional(),
+  /** Context management (src/context): when the conversation is compacted. */
+  context: z
+    .strictObject({
+      /** Share of the model's context window (above 0, at most 1) past which ward compacts. */
+      compactThreshold: z.number().gt(0, 'must be above 0').lte(1, 'must be at most 1').optional(),
+    })
+    .optional(),
   /** Budget limits (src/session/budget-limits.ts); in managed settings, ceilings nothing below can raise. */
   budgets: z
     .strictObject({
