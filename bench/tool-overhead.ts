@@ -62,7 +62,7 @@ export async function measureToolOverhead(): Promise<BenchReport> {
   const transcript = new TranscriptWriter(transcriptPath);
   try {
     // A key in the environment, as in any real session, so the exact-value pattern is live too.
-    const redactor = createRedactor(secretValuesFrom({ ANTHROPIC_API_KEY: 'sk-ant-bench0000000000000000000000000000000000' }));
+    const redactor = createRedactor(secretValuesFrom({ ANTHROPIC_API_KEY: 'sk-ant-fake-bench-key-000000000000000000000000' }));
     const redact = (text: string): string => redactor(text).text;
     const bus = new EventBus({ redact });
     bus.subscribe(transcript.write);

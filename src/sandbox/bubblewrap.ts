@@ -62,8 +62,8 @@ export interface BubblewrapSandbox extends Sandbox {
   lastPlan(): MountPlan | null;
 }
 
-/** Namespaces, privileges and lifetime: the same for every command. */
-function isolationArgs(disableNestedUserNamespaces: boolean): string[] {
+/** Namespaces, privileges and lifetime: the same for every command (and for detect.ts's trial). */
+export function isolationArgs(disableNestedUserNamespaces: boolean): string[] {
   return [
     '--unshare-all',
     '--unshare-user',

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { isolationArgs } from './bubblewrap.ts';
 
 export type SandboxDetection =
   | {
@@ -85,13 +86,7 @@ function namespaceFix(): string {
 /** The arguments of the trial: the isolation every command gets, around `true`. */
 function trialArgs(disableNestedUserNamespaces: boolean): string[] {
   return [
-    '--unshare-all',
-    '--unshare-user',
-    ...(disableNestedUserNamespaces ? ['--disable-userns'] : []),
-    '--die-with-parent',
-    '--as-pid-1',
-    '--cap-drop',
-    'ALL',
+    ...isolationArgs(disableNestedUserNamespaces),
     '--ro-bind', '/', '/',
     '--dev', '/dev',
     '--proc', '/proc',

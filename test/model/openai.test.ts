@@ -171,17 +171,7 @@ test('a local server that omits usage, tool-call ids and indexes still yields a 
     { choices: [{ delta: { tool_calls: [{ function: { name: 'read_file', arguments: '{"path":"a.txt"}' } }] }, finish_reason: null }] },
     { choices: [{ delta: {}, finish_reason: 'stop' }] },
   ];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-      res.end('data: [DONE]\n\n');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
+  await withChunkServer(chunks, async (port) => {
     const turn = await provider(`http://127.0.0.1:${port}/v1`).streamTurn(request([userText('read a.txt')]), NEVER_ABORTED, () => {});
     assert.deepEqual(turn.usage, { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 });
     assert.equal(turn.stopReason, 'tool_use');
@@ -190,9 +180,7 @@ test('a local server that omits usage, tool-call ids and indexes still yields a 
     assert.equal(call.name, 'read_file');
     assert.deepEqual(call.input, { path: 'a.txt' });
     assert.match(call.id, /^call_/);
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  });
 });
 
 test('regression: continuation chunks with id "" and name "" extend the call instead of starting a new one', async () => {
@@ -203,6 +191,15 @@ test('regression: continuation chunks with id "" and name "" extend the call ins
     { choices: [{ delta: { tool_calls: [{ index: 0, id: '', type: 'function', function: { arguments: '"a.txt"}' } }] }, finish_reason: null }] },
     { choices: [{ delta: {}, finish_reason: 'tool_calls' }] },
   ];
+  await withChunkServer(chunks, async (port) => {
+    const turn = await provider(`http://127.0.0.1:${port}/v1`).streamTurn(request([userText('read a.txt')]), NEVER_ABORTED, () => {});
+    assert.equal(turn.content.length, 1);
+    assert.deepEqual(turn.content[0], { type: 'tool_use', id: 'call_abc', name: 'read', input: { path: 'a.txt' } });
+  });
+});
+
+/** A bare OpenAI-compatible server on loopback that streams these chunks to any request. */
+async function withChunkServer(chunks: readonly unknown[], run: (port: number) => Promise<void>): Promise<void> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -213,11 +210,8 @@ test('regression: continuation chunks with id "" and name "" extend the call ins
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const { port } = server.address() as AddressInfo;
-    const turn = await provider(`http://127.0.0.1:${port}/v1`).streamTurn(request([userText('read a.txt')]), NEVER_ABORTED, () => {});
-    assert.equal(turn.content.length, 1);
-    assert.deepEqual(turn.content[0], { type: 'tool_use', id: 'call_abc', name: 'read', input: { path: 'a.txt' } });
+    await run((server.address() as AddressInfo).port);
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-});
+}
