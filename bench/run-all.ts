@@ -5,6 +5,7 @@
  *
  * Run: npm run bench   (or node bench/run-all.ts after npm run build)
  */
+import { measureContextSessions } from './context-sessions.ts';
 import { measureFirstRequest } from './first-request.ts';
 import { describeMachine, machineTable } from './support/machine.ts';
 import { notesText, resultsTable, targetMet, type BenchReport } from './support/report.ts';
@@ -24,6 +25,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => BenchRep
   { name: 'shell-analysis', run: measureShellAnalysis },
   { name: 'sandbox-overhead', run: measureSandboxOverhead },
   { name: 'telemetry-off', run: () => measureTelemetryOff() },
+  { name: 'context-sessions', run: measureContextSessions },
 ];
 
 const reports: BenchReport[] = [];

@@ -4,7 +4,7 @@
  * docs/benchmarks.md unchanged.
  */
 
-export type Unit = 'ms' | 'µs' | 'MB' | 'turns/s' | 'KB';
+export type Unit = 'ms' | 'µs' | 'MB' | 'turns/s' | 'KB' | 'tokens' | '%' | 'count';
 
 export interface Measurement {
   readonly metric: string;
@@ -12,6 +12,8 @@ export interface Measurement {
   readonly unit: Unit;
   /** Met when the value is strictly below this, in the same unit. Absent for context figures. */
   readonly targetBelow?: number;
+  /** Met when the value is at least this (a floor, like a cache-read share). */
+  readonly targetAtLeast?: number;
 }
 
 export interface BenchReport {
@@ -22,6 +24,7 @@ export interface BenchReport {
 }
 
 export function targetMet(measurement: Measurement): boolean | null {
+  if (measurement.targetAtLeast !== undefined) return measurement.value >= measurement.targetAtLeast;
   return measurement.targetBelow === undefined ? null : measurement.value < measurement.targetBelow;
 }
 
@@ -35,7 +38,7 @@ export function resultsTable(reports: readonly BenchReport[]): string {
   for (const report of reports) {
     for (const m of report.measurements) {
       const met = targetMet(m);
-      const target = m.targetBelow === undefined ? '' : `< ${formatValue(m.targetBelow, m.unit)}`;
+      const target = m.targetAtLeast !== undefined ? `≥ ${formatValue(m.targetAtLeast, m.unit)}` : m.targetBelow === undefined ? '' : `< ${formatValue(m.targetBelow, m.unit)}`;
       const verdict = met === null ? '' : met ? 'met' : '**not met**';
       lines.push(`| ${report.benchmark} | ${m.metric} | ${formatValue(m.value, m.unit)} | ${target} | ${verdict} |`);
     }
