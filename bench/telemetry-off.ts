@@ -28,6 +28,7 @@ import { killAfter } from './support/bounded.ts';
 import { defaultRssMethod, runMeasuringPeakRss, type RssMethod } from './support/peak-rss.ts';
 import { printReport, type BenchReport, type Measurement } from './support/report.ts';
 import { round, summarize } from './support/stats.ts';
+import { wardBuildOptions } from '../scripts/build-options.ts';
 
 const WARM_UPS = 2;
 const RUNS = 15;
@@ -51,20 +52,9 @@ export async function buildInto(dir: string, stubTelemetry: boolean): Promise<st
   };
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   await build({
+    ...wardBuildOptions(pkg.version),
     absWorkingDir: REPO_ROOT,
-    entryPoints: { cli: 'src/cli/main.ts' },
     outdir: join(dir, 'dist'),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    banner: { js: "import { createRequire as __wardCreateRequire } from 'node:module'; const require = __wardCreateRequire(import.meta.url);" },
-    sourcemap: 'linked',
-    sourcesContent: false,
-    define: { __WARD_VERSION__: JSON.stringify(pkg.version) },
-    chunkNames: 'chunks/[name]-[hash]',
-    logLevel: 'warning',
     plugins: stubTelemetry ? [stub] : [],
   });
   copyTreeSitterFiles(join(dir, 'dist'));

@@ -6,8 +6,8 @@
  * per event, so a `kill -9` leaves every completed line, and a disk failure throws (losing the
  * record must not go unnoticed). A resumed session continues the chain of the same file.
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, fsyncSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSynced, openPrivateAppend } from '../session/private-file.ts';
 import type { WardEvent } from '../events/schema.ts';
 import { sha256Hex } from './canonical.ts';
 import { auditFieldsFor, sandboxedBy } from './event-fields.ts';
@@ -46,15 +46,11 @@ export class AuditWriter {
     this.#includeContent = options.includeContent;
     this.#hmacKey = options.hmacKey === '' ? undefined : options.hmacKey;
     this.#now = options.now ?? Date.now;
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
     const repairs: AuditFields[] = [];
     const end = existsSync(this.path) ? this.#continueChain(repairs) : null;
     this.#seq = end?.seq ?? 0;
     this.#prev = end?.hash ?? GENESIS_HASH;
-    this.#fd = openSync(this.path, 'a', 0o600);
-    chmodSync(this.path, 0o600);
+    this.#fd = openPrivateAppend(this.path);
     for (const repair of repairs) this.#append(repair, this.#now());
   }
 
@@ -76,12 +72,9 @@ export class AuditWriter {
 
   close(): void {
     if (this.#fd === null) return;
-    try {
-      fsyncSync(this.#fd);
-    } finally {
-      closeSync(this.#fd);
-      this.#fd = null;
-    }
+    const fd = this.#fd;
+    this.#fd = null;
+    closeSynced(fd);
   }
 
   #append(fields: AuditFields, tsMillis: number): void {

@@ -4,9 +4,9 @@
  * in the kernel: a `kill -9` at any moment leaves every completed event on disk. fsync runs at
  * close; between events we trade power-loss durability for a sub-millisecond write.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync, chmodSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeSync } from 'node:fs';
 import type { WardEvent } from '../events/schema.ts';
+import { closeSynced, openPrivateAppend } from './private-file.ts';
 
 /** Events that only serve live display; the transcript keeps the assembled message instead. */
 const NOT_PERSISTED = new Set<WardEvent['type']>(['text_delta']);
@@ -17,13 +17,7 @@ export class TranscriptWriter {
 
   constructor(path: string) {
     this.path = path;
-    const dir = dirname(path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // mkdir's mode applies only to folders it creates; the session folder must be private
-    // even when an earlier, laxer ward or the user created it.
-    chmodSync(dir, 0o700);
-    this.#fd = openSync(path, 'a', 0o600);
-    chmodSync(path, 0o600);
+    this.#fd = openPrivateAppend(path);
   }
 
   /** The bus subscriber. Throws if the disk write fails: losing the transcript is fatal. */
@@ -35,11 +29,8 @@ export class TranscriptWriter {
 
   close(): void {
     if (this.#fd === null) return;
-    try {
-      fsyncSync(this.#fd);
-    } finally {
-      closeSync(this.#fd);
-      this.#fd = null;
-    }
+    const fd = this.#fd;
+    this.#fd = null;
+    closeSynced(fd);
   }
 }
