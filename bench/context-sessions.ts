@@ -9,8 +9,9 @@
  *     greps): the largest context of any request, whether it stayed inside the window, the
  *     compactions, peak RSS.
  *  2. A 40-turn session (30 file reads of 4–8 KB, greps, commands printing ~6 KB, edits): the
- *     share of prompt tokens read from the cache, and the prompt tokens sent in all, with the
- *     default threshold and with compaction effectively off (--compact-threshold 0.99).
+ *     prompt tokens sent in all and the share read from the cache, as ward runs by default,
+ *     without the batched trims of old outputs (context.trimBatchTokens 0), and with caching
+ *     and compaction off (context.promptCache false, trimBatchTokens 0, compactThreshold 1).
  *
  * Compaction summary requests are answered by a second scripted server (support/summary-router.ts)
  * because when ward compacts depends on the estimated sizes.
@@ -34,8 +35,8 @@ const SESSION_TIMEOUT_MS = 300_000;
 const PROJECT_FILES = 30;
 /** The issue's reference: the leanest leading agent on the 40-turn session; ward aims at half. */
 const LEANEST_AGENT_TOTAL = 1_300_000;
-/** A threshold low enough (30k tokens of a 200k window) for ward to trim within the 40-turn session. */
-const EARLY_TRIM_THRESHOLD = 0.15;
+const NO_TRIMS = { context: { trimBatchTokens: 0 } };
+const BARE = { context: { trimBatchTokens: 0, promptCache: false, compactThreshold: 1 } };
 
 function fileName(index: number): string {
   return `src/module-${String(index).padStart(2, '0')}.ts`;
@@ -74,7 +75,7 @@ function longSessionScript(toolTurns: number): Script {
 }
 
 /** 40 tool turns: 28 first reads, 2 re-reads of unchanged files, 3 greps, 4 commands of ~6 KB, 3 edits. */
-function workSessionScript(): Script {
+export function workSessionScript(): Script {
   const calls: ScriptedToolCall[] = [];
   for (let file = 0; file < 28; file++) {
     calls.push({ name: 'read', input: { path: fileName(file) } });
@@ -128,11 +129,16 @@ function erroredResults(server: ScriptedServer): number {
   return errors;
 }
 
-async function runSession(script: Script, extraFlags: readonly string[]): Promise<SessionFigures> {
+/** `settings` goes to the user settings file (ward's home), e.g. `{ context: { trimBatchTokens: 0 } }`. */
+export async function runSession(script: Script, extraFlags: readonly string[], settings?: Record<string, unknown>): Promise<SessionFigures> {
   const ws = makeWorkspace();
   const servers = await startRoutedServers(script, summaryScript(100));
   try {
     writeProjectFiles(ws.project);
+    if (settings !== undefined) {
+      mkdirSync(ws.home, { recursive: true });
+      writeFileSync(join(ws.home, 'settings.json'), JSON.stringify(settings));
+    }
     const run = await runMeasuringPeakRss(
       process.execPath,
       [WARD_BIN, '-p', 'Survey this project.', '--permission-mode', 'bypass', '--model', MODEL, '--max-turns', '400', ...extraFlags],
@@ -181,17 +187,16 @@ function share(part: number, whole: number): number {
   return whole === 0 ? 0 : round((100 * part) / whole, 1);
 }
 
-/** Prompt cost with caching as a share of the same tokens uncached (Anthropic: writes 1.25x, reads 0.1x). */
-function cachedCostShare(f: SessionFigures): number {
-  return share(f.input + 1.25 * f.cacheWrite + 0.1 * f.cacheRead, f.promptTotal);
+/** Prompt cost in units of one uncached input token (Anthropic: cache writes 1.25x, reads 0.1x). */
+function promptCost(f: SessionFigures): number {
+  return f.input + 1.25 * f.cacheWrite + 0.1 * f.cacheRead;
 }
 
 export async function measureContextSessions(): Promise<BenchReport> {
   const long = await runSession(longSessionScript(LONG_TOOL_TURNS), []);
   const work = await runSession(workSessionScript(), []);
-  const workNoCompaction = await runSession(workSessionScript(), ['--compact-threshold', '0.99']);
-  // What trimming old outputs at a few moments would give: a low threshold makes ward trim early.
-  const workEarlyTrim = await runSession(workSessionScript(), ['--compact-threshold', String(EARLY_TRIM_THRESHOLD)]);
+  const workNoTrims = await runSession(workSessionScript(), [], NO_TRIMS);
+  const workBare = await runSession(workSessionScript(), [], BARE);
   return {
     benchmark: 'context: scripted sessions, usage estimated from what ward sends',
     measurements: [
@@ -204,19 +209,19 @@ export async function measureContextSessions(): Promise<BenchReport> {
       { metric: '40-turn session: cache-read share of prompt tokens', value: share(work.cacheRead, work.promptTotal), unit: '%', targetAtLeast: 95 },
       { metric: '40-turn session: prompt tokens sent in all (input + cache read + cache write, every request)', value: work.promptTotal, unit: 'tokens', targetBelow: LEANEST_AGENT_TOTAL / 2 + 1 },
       { metric: '40-turn session: largest context', value: work.largestContext, unit: 'tokens' },
-      { metric: '40-turn session, compaction off (--compact-threshold 0.99): prompt tokens sent in all', value: workNoCompaction.promptTotal, unit: 'tokens' },
-      { metric: '40-turn session, compaction off: cache-read share', value: share(workNoCompaction.cacheRead, workNoCompaction.promptTotal), unit: '%' },
-      { metric: `40-turn session, --compact-threshold ${EARLY_TRIM_THRESHOLD}: prompt tokens sent in all`, value: workEarlyTrim.promptTotal, unit: 'tokens' },
-      { metric: `40-turn session, --compact-threshold ${EARLY_TRIM_THRESHOLD}: cache-read share`, value: share(workEarlyTrim.cacheRead, workEarlyTrim.promptTotal), unit: '%' },
-      { metric: '40-turn session: prompt cost with caching, as a share of the same tokens uncached', value: cachedCostShare(work), unit: '%' },
+      { metric: '40-turn session: prompt cost, as a share of the same session with caching and compaction off', value: share(promptCost(work), promptCost(workBare)), unit: '%' },
+      { metric: '40-turn session, batched trims off (context.trimBatchTokens 0): prompt tokens sent in all', value: workNoTrims.promptTotal, unit: 'tokens' },
+      { metric: '40-turn session, batched trims off: cache-read share', value: share(workNoTrims.cacheRead, workNoTrims.promptTotal), unit: '%' },
+      { metric: '40-turn session, batched trims off: prompt cost, as a share of caching and compaction off', value: share(promptCost(workNoTrims), promptCost(workBare)), unit: '%' },
+      { metric: '40-turn session, caching and compaction off: prompt tokens sent in all', value: workBare.promptTotal, unit: 'tokens' },
+      { metric: '40-turn session, caching and compaction off: cache-read share', value: share(workBare.cacheRead, workBare.promptTotal), unit: '%' },
     ],
     notes: [
-      `model ${MODEL} (window ${CONTEXT_WINDOW} tokens), default --compact-threshold 0.8 unless stated; tokens as the scripted server estimates them (chars/4 of each request's tools, system and messages), cache reads and writes simulated from ward's cache_control breakpoints (support: test/support/scripted/prompt-cache.ts; it does not model the API's 20-block lookback, which ward's breakpoint 4 covers, nor the 5-minute expiry).`,
+      `model ${MODEL} (window ${CONTEXT_WINDOW} tokens), default --compact-threshold 0.8 unless stated; tokens as the scripted server estimates them (chars/4 of each request's tools, system and messages), cache reads and writes simulated from ward's cache_control breakpoints (support: test/support/scripted/prompt-cache.ts: a prefix is read only at a breakpoint or at most 20 blocks before one, as the API does; the 5-minute expiry is not modelled).`,
       `${LONG_TOOL_TURNS}-turn session: tool calls in rotation: bash printing ~8 KB (different each time), a read of one of ${PROJECT_FILES} files of 4–8 KB, a grep with content; ${long.requests} requests (${long.summaryRequests} summary requests), ${round(long.wallMs / 1000, 1)} s; cache reads ${long.cacheRead}, cache writes ${long.cacheWrite}, uncached input ${long.input}.`,
       `40-turn session: 28 first reads of 4–8 KB files, 2 re-reads of unchanged files, 3 greps, 4 commands printing ~6 KB, 3 edits, then the answer; ${work.requests} requests, ${work.compactions} compactions; cache reads ${work.cacheRead}, writes ${work.cacheWrite}, uncached input ${work.input}; reference: the leanest leading agent sends ~${LEANEST_AGENT_TOTAL} prompt tokens on such a session, ward's target is at most half.`,
-      'caching cannot be turned off from outside: ward marks cache_control on every Anthropic request and has no flag or setting against it. Caching does not change the tokens sent, only how they are billed; the last figure is that difference.',
-      `compaction off: ${workNoCompaction.compactions} compactions, largest context ${workNoCompaction.largestContext} tokens.`,
-      `--compact-threshold ${EARLY_TRIM_THRESHOLD}: ${workEarlyTrim.compactions} compactions (${workEarlyTrim.trimOnlyCompactions} trim-only, ${workEarlyTrim.summaryRequests} summary requests), largest context ${workEarlyTrim.largestContext} tokens; shows what trimming old outputs at a few moments does to the total.`,
+      `40-turn session by default: ${work.compactions} batched trims (${work.trimOnlyCompactions} trim-only, ${work.summaryRequests} summary requests), largest context ${work.largestContext} tokens; batched trims off: ${workNoTrims.compactions} compactions, largest context ${workNoTrims.largestContext}; caching and compaction off: largest context ${workBare.largestContext}.`,
+      `prompt cost counts an uncached input token as 1, a cache write as 1.25 and a cache read as 0.1 (Anthropic's multipliers): default ${Math.round(promptCost(work))}, batched trims off ${Math.round(promptCost(workNoTrims))}, caching and compaction off ${Math.round(promptCost(workBare))}.`,
     ],
   };
 }

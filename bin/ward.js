@@ -21,4 +21,13 @@ module.enableCompileCache?.();
 // default heap growth lets them pile up to several times the live data before collecting.
 // Optimizing for size keeps a 200-turn session near 110 MB instead of 230 MB (bench/).
 v8.setFlagsFromString('--optimize-for-size');
+// The bash grammar the shell analyser loads (tree-sitter-bash, WebAssembly) has one 161 KB
+// function, its lexer. After a few parses V8's optimizing compiler recompiles it, which takes
+// ~700 MB of native memory for about a second: a 620 MB peak in any session that runs a few
+// commands. The baseline compiler alone keeps the peak near 110 MB; a typical command is then
+// analysed in ~32 µs instead of ~25 µs (bench/shell-analysis.ts). All three flags are needed
+// when set at run time.
+v8.setFlagsFromString('--liftoff-only');
+v8.setFlagsFromString('--no-wasm-tier-up');
+v8.setFlagsFromString('--no-wasm-dynamic-tiering');
 await import(entry.href);

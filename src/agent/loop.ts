@@ -22,7 +22,7 @@ export interface LoopDeps {
   readonly budget: SessionBudget;
   readonly signal: AbortSignal;
   /** One model turn, with retries (see model/retry.ts). */
-  readonly requestTurn: (messages: readonly Message[], turn: number) => Promise<ModelTurn>;
+  readonly requestTurn: (messages: readonly Message[], turn: number, options: { readonly cacheAnchors: readonly number[] }) => Promise<ModelTurn>;
   readonly runTool: (call: ToolUseBlock) => Promise<ToolResultBlock>;
   readonly priceOf: (usage: Usage) => number | null;
   /** The model's context window in tokens, or null when unknown (then nothing compacts). */
@@ -39,6 +39,8 @@ export interface LoopState {
   costUsd: number | null;
   /** Prompt tokens of the latest request (input + cache read + cache write), null before the first. */
   lastContextTokens: number | null;
+  /** Messages whose end the next request marks as a cache breakpoint (set by compaction). */
+  cacheAnchors: number[];
 }
 
 /** The prompt size of one request: everything the model read, cached or not. */
@@ -65,8 +67,13 @@ export async function runLoop(deps: LoopDeps, state: LoopState, firstUser: reado
 
     let turn: ModelTurn;
     try {
-      await deps.beforeRequest?.(state, turnNumber);
-      turn = await deps.requestTurn(state.messages, turnNumber);
+      if (deps.beforeRequest !== undefined) {
+        await deps.beforeRequest(state, turnNumber);
+        // A compaction's summary request spends too; it may have used up what was left.
+        const spent = deps.budget.beforeModelRequest();
+        if (spent !== null) return { reason: spent.reason, result: spent.message };
+      }
+      turn = await deps.requestTurn(state.messages, turnNumber, { cacheAnchors: state.cacheAnchors });
     } catch (error) {
       if (deps.signal.aborted) return { reason: 'cancelled', result: 'cancelled by the user' };
       const modelError = error instanceof ModelError ? error : undefined;

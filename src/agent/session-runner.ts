@@ -7,7 +7,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { PermissionMode } from '../events/schema.ts';
 import { buildSystemPrompt } from '../context/system-prompt.ts';
 import { formatMemorySection, loadMemoryFiles } from '../context/memory-files.ts';
-import { autoCompactor } from '../context/auto-compact.ts';
+import { autoCompactor, DEFAULT_TRIM_BATCH_TOKENS } from '../context/auto-compact.ts';
 import { DEFAULT_COMPACT_THRESHOLD } from '../context/compaction.ts';
 import { contextWindowOf, costOf, priceOf } from '../model/pricing.ts';
 import type { ModelProvider, UserBlock } from '../model/types.ts';
@@ -25,6 +25,7 @@ import { runLoop, type EndReason, type LoopState } from './loop.ts';
 import { runToolCall, type Approver } from './tool-runner.ts';
 import { ProtectedWatch } from './protected-watch.ts';
 import { createTurnRequester } from './turn-requester.ts';
+import { createReadLedger } from '../tools/read-ledger.ts';
 
 export interface SessionConfig {
   readonly sessionId: string;
@@ -60,6 +61,10 @@ export interface SessionConfig {
   readonly importsOutsideProjectAllowed: boolean;
   /** Share of the context window past which the conversation is compacted (default 0.8). */
   readonly compactThreshold?: number;
+  /** Old large outputs are trimmed once they add up to this many tokens (default 16,000; 0: only when compacting). */
+  readonly trimBatchTokens?: number | undefined;
+  /** Mark prompt-cache breakpoints (default true). */
+  readonly promptCache?: boolean | undefined;
   /** Injected by tests so retries do not wait. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -107,6 +112,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     outputCapChars: limits.outputCapChars,
     ripgrepPath: config.ripgrepPath,
     fetch: globalThis.fetch,
+    readLedger: createReadLedger(),
   };
   const { tools, shutdown } = createSessionTools(env);
   const registry = new ToolRegistry(tools.filter((tool) => !config.hiddenTools.has(tool.name)));
@@ -146,6 +152,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     usage: config.resumed?.usage ?? { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 },
     costUsd: config.resumed?.costUsd ?? 0,
     lastContextTokens: config.resumed?.lastContextTokens ?? null,
+    cacheAnchors: [],
   };
 
   const budget = new SessionBudget({
@@ -168,6 +175,7 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
     signal: config.signal,
     redact,
     sleep: config.sleep,
+    promptCache: config.promptCache ?? true,
   });
 
   let watch: ProtectedWatch | undefined;
@@ -182,7 +190,16 @@ export async function runAgentSession(config: SessionConfig, prompt: string | nu
         priceOf: modelPrice,
         contextWindow,
         requestTurn,
-        beforeRequest: autoCompactor({ bus, requestTurn, contextWindow, threshold: config.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD, priceOf: modelPrice }),
+        beforeRequest: autoCompactor({
+          bus,
+          requestTurn,
+          contextWindow,
+          threshold: config.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD,
+          trimBatchTokens: config.trimBatchTokens ?? DEFAULT_TRIM_BATCH_TOKENS,
+          priceOf: modelPrice,
+          recordSpend: (usage, costUsd) => budget.recordSpend(usage, costUsd),
+          onCompacted: () => env.readLedger.forgetAll(),
+        }),
         runTool: async (call) => {
           // Taken before the first tool runs: what protected paths look like at the start.
           const policy = await config.policy;

@@ -19,12 +19,16 @@ export interface TurnRequesterOptions {
   /** Applied to streamed text across piece boundaries, so a secret split in two is still masked. */
   readonly redact: (text: string) => string;
   readonly sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** Mark prompt-cache breakpoints (settings: context.promptCache). Default true. */
+  readonly promptCache?: boolean;
 }
 
 /** A request that is not an ordinary turn (a compaction summary): its own system prompt, no tools. */
 export interface TurnOverrides {
   readonly system?: string;
   readonly tools?: readonly ToolSpec[];
+  /** Message boundaries to keep cached (see ModelRequest.cacheAnchors). */
+  readonly cacheAnchors?: readonly number[];
 }
 
 export type TurnRequester = (messages: readonly Message[], turn: number, overrides?: TurnOverrides) => Promise<ModelTurn>;
@@ -54,7 +58,7 @@ export function createTurnRequester(options: TurnRequesterOptions): TurnRequeste
     };
     const result = await streamWithRetry(
       observed,
-      { system, messages, tools, maxOutputTokens: options.maxOutputTokens },
+      { system, messages, tools, maxOutputTokens: options.maxOutputTokens, promptCache: options.promptCache ?? true, cacheAnchors: overrides?.cacheAnchors ?? [] },
       {
         signal: options.signal,
         maxAttempts: options.maxAttempts,

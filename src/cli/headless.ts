@@ -114,6 +114,8 @@ export async function runHeadless(args: HeadlessArgs): Promise<number> {
         memoryHome: home,
         importsOutsideProjectAllowed: effective.untrusted === null,
         compactThreshold: args.compactThreshold ?? effective.compactThreshold,
+        trimBatchTokens: effective.trimBatchTokens,
+        promptCache: effective.promptCache,
         startupWarnings: [...warnings, ...effective.warnings, ...telemetryConfig.warnings, ...sandboxWarnings(setup.sandboxStatus)],
       },
       prompt,

@@ -13,6 +13,7 @@ import type { AnyTool, CallTarget } from '../tools/types.ts';
 import { BUILTIN_TOOL_NAMES } from '../tools/tool-names.ts';
 import type { PolicySetup } from './policy-setup.ts';
 import { UsageError } from './usage-error.ts';
+import { createReadLedger } from '../tools/read-ledger.ts';
 
 type Out = (line?: string) => void;
 
@@ -102,6 +103,7 @@ function sessionTools(projectRoot: string): AnyTool[] {
     outputCapChars: 1,
     ripgrepPath: null,
     fetch: globalThis.fetch,
+    readLedger: createReadLedger(),
   };
   return [...createFileTools(env), ...createProcessTools(env).tools];
 }

@@ -52,14 +52,35 @@ export function recentStart(messages: readonly Message[], keep: number): number 
   return start;
 }
 
-/** Shortens tool outputs over TRIM_OVER_CHARS in every message before `before`. */
-export function trimOldToolOutputs(messages: readonly Message[], before: number): { messages: Message[]; trimmed: number; charsSaved: number } {
+/** Whether a tool result is one trimming would shorten. */
+function trimmable(block: UserBlock): boolean {
+  return block.type === 'tool_result' && block.content.length > TRIM_OVER_CHARS;
+}
+
+/** Characters of tool output that trimming the messages before `before` would take out. */
+export function trimmableChars(messages: readonly Message[], before: number): number {
+  let chars = 0;
+  for (const message of messages.slice(0, before)) {
+    if (message.role !== 'user') continue;
+    for (const block of message.content) if (block.type === 'tool_result' && trimmable(block)) chars += block.content.length;
+  }
+  return chars;
+}
+
+/**
+ * Shortens tool outputs over TRIM_OVER_CHARS in every message before `before`. `firstChanged`
+ * is the index of the first message that changed (messages before it are byte-identical, so
+ * their cached prefix stays valid), or -1 when nothing did.
+ */
+export function trimOldToolOutputs(messages: readonly Message[], before: number): { messages: Message[]; trimmed: number; charsSaved: number; firstChanged: number } {
   let trimmed = 0;
   let charsSaved = 0;
+  let firstChanged = -1;
   const result = messages.map((message, index): Message => {
-    if (index >= before || message.role !== 'user') return message;
+    if (index >= before || message.role !== 'user' || !message.content.some(trimmable)) return message;
+    if (firstChanged < 0) firstChanged = index;
     const content = message.content.map((block): UserBlock => {
-      if (block.type !== 'tool_result' || block.content.length <= TRIM_OVER_CHARS) return block;
+      if (block.type !== 'tool_result' || !trimmable(block)) return block;
       const note = trimNote(block.content.length);
       trimmed++;
       charsSaved += block.content.length - note.length;
@@ -67,7 +88,7 @@ export function trimOldToolOutputs(messages: readonly Message[], before: number)
     });
     return { role: 'user', content };
   });
-  return { messages: result, trimmed, charsSaved };
+  return { messages: result, trimmed, charsSaved, firstChanged };
 }
 
 /** The replaced messages as plain text for the summary request, which carries no tools. */
@@ -105,6 +126,8 @@ export interface CompactionResult {
   readonly tokensAfter: number;
   /** The summary request's turn, for its usage; null when trimming alone was enough. */
   readonly summaryTurn: ModelTurn | null;
+  /** The first message that changed (0 after a summary): everything before it is still cached. */
+  readonly firstChanged: number;
 }
 
 /** Compacts `messages`; null when there is nothing old enough to compact. */
@@ -117,7 +140,7 @@ export async function compact(request: CompactionRequest): Promise<CompactionRes
   const trim = trimOldToolOutputs(messages, start);
   const afterTrim = contextTokens - Math.floor(trim.charsSaved / 4);
   if (trim.trimmed > 0 && afterTrim < limit) {
-    return { messages: trim.messages, summary: '', replacedMessages: 0, keptMessages: messages.length - start, trimmedOutputs: trim.trimmed, tokensBefore: contextTokens, tokensAfter: afterTrim, summaryTurn: null };
+    return trimmedResult(messages, start, trim, contextTokens);
   }
 
   const old = trim.messages.slice(0, start);
@@ -138,5 +161,21 @@ export async function compact(request: CompactionRequest): Promise<CompactionRes
     // The provider's count minus what was removed; at least the estimate of what is left.
     tokensAfter: Math.max(estimateTokensOfText(JSON.stringify(result)), contextTokens - Math.floor(removedChars / 4)),
     summaryTurn: turn,
+    firstChanged: 0,
+  };
+}
+
+/** Trimming old outputs alone, as a compaction result (no summary, nothing replaced). */
+export function trimmedResult(messages: readonly Message[], start: number, trim: ReturnType<typeof trimOldToolOutputs>, contextTokens: number): CompactionResult {
+  return {
+    messages: trim.messages,
+    summary: '',
+    replacedMessages: 0,
+    keptMessages: messages.length - start,
+    trimmedOutputs: trim.trimmed,
+    tokensBefore: contextTokens,
+    tokensAfter: contextTokens - Math.floor(trim.charsSaved / 4),
+    summaryTurn: null,
+    firstChanged: trim.firstChanged,
   };
 }

@@ -45,6 +45,13 @@ export interface ModelRequest {
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
   readonly maxOutputTokens: number;
+  /** Mark prompt-cache breakpoints (providers that cache only what is marked). Default true. */
+  readonly promptCache?: boolean;
+  /**
+   * Indices of messages whose end should be a cache breakpoint besides the usual ones: the
+   * boundaries compaction left intact (see src/context/auto-compact.ts).
+   */
+  readonly cacheAnchors?: readonly number[];
 }
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal' | 'pause' | 'other';

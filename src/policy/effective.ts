@@ -44,6 +44,10 @@ export interface EffectivePolicy {
   readonly telemetry: TelemetryLayers;
   /** `context.compactThreshold` of the highest layer that sets it (managed, project, user), or undefined. */
   readonly compactThreshold: number | undefined;
+  /** `context.trimBatchTokens` of the highest layer that sets it, or undefined. */
+  readonly trimBatchTokens: number | undefined;
+  /** `context.promptCache` of the highest layer that sets it, or undefined. */
+  readonly promptCache: boolean | undefined;
   readonly files: readonly { readonly layer: Layer; readonly path: string; readonly present: boolean }[];
   /** Set when the project has widening settings that are not trusted (and so were ignored). */
   readonly untrusted: { readonly digest: string; readonly widening: readonly string[] } | null;
@@ -144,7 +148,11 @@ export function resolveEffectivePolicy(inputs: PolicyInputs): EffectivePolicy {
   const telemetry = resolveTelemetryLayers(layers, warnings);
   const budgets = resolveBudgets(layers, inputs.cli.budgets ?? {});
   // A threshold only moves when compaction happens, never what runs, so untrusted files apply too.
-  const compactThreshold = layers.map((entry) => entry.file?.settings.context?.compactThreshold).find((value) => value !== undefined);
+  const contextSetting = <K extends 'compactThreshold' | 'trimBatchTokens' | 'promptCache'>(key: K) =>
+    layers.map((entry) => entry.file?.settings.context?.[key]).find((value) => value !== undefined);
+  const compactThreshold = contextSetting('compactThreshold');
+  const trimBatchTokens = contextSetting('trimBatchTokens');
+  const promptCache = contextSetting('promptCache');
   const env = Object.assign({}, ...layers.slice().reverse().filter((entry) => entry.trusted).map((entry) => entry.file?.settings.env ?? {})) as Record<string, string>;
 
   return {
@@ -161,6 +169,8 @@ export function resolveEffectivePolicy(inputs: PolicyInputs): EffectivePolicy {
     audit,
     telemetry,
     compactThreshold,
+    trimBatchTokens,
+    promptCache,
     files: (['managed', 'project-local', 'project', 'user'] as const).map((layer) => ({ layer, path: paths[layer], present: layers.find((entry) => entry.layer === layer)?.file != null })),
     untrusted,
     warnings,

@@ -88,6 +88,11 @@ export class SessionBudget {
   /** After each completed model turn, with the session's totals including it. */
   recordTurn(totalUsage: Usage, totalCostUsd: number | null): void {
     this.#turns++;
+    this.recordSpend(totalUsage, totalCostUsd);
+  }
+
+  /** Spending that is not a turn of the conversation (a compaction's summary request). */
+  recordSpend(totalUsage: Usage, totalCostUsd: number | null): void {
     this.#tokens = totalTokens(totalUsage);
     this.#costUsd = totalCostUsd;
     this.#warnNear();

@@ -40,9 +40,13 @@ export interface LineWindow {
   readonly stoppedByBudget: boolean;
 }
 
-/** The formatted form of a line, as read prints it (cat -n style). */
+/**
+ * The formatted form of a line, as read prints it: the number, a tab, the text. Unpadded
+ * (cat -n pads to six columns): the padding is some 4 characters a line that every later
+ * request re-sends.
+ */
 export function numberedLine(line: WindowLine): string {
-  return `${String(line.number).padStart(6)}\t${line.text}${line.truncated ? ' [… line truncated]' : ''}`;
+  return `${line.number}\t${line.text}${line.truncated ? ' [… line truncated]' : ''}`;
 }
 
 export async function readLineWindow(path: string, options: WindowOptions): Promise<LineWindow> {

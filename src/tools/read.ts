@@ -18,11 +18,12 @@ const readInput = z.object({
 
 export type ReadInput = z.infer<typeof readInput>;
 
-const description = `Read a text file. Returns its lines numbered like \`cat -n\` (line number, tab, text).
+const description = `Read a text file. Returns its lines numbered: line number, a tab, the text.
 - Reads up to ${READ_DEFAULT_LIMIT} lines from the start by default; use offset and limit for other parts. Large files work: only the requested lines are read.
 - Says when more lines follow and which offset continues. Lines over ${READ_MAX_LINE_CHARS} characters are cut.
 - Text files only: binary files are refused. Use glob to find files and grep to search their contents; a folder cannot be read.
-- The line-number prefix is not part of the file: never copy it into edit's old_string.`;
+- The line-number prefix is not part of the file: never copy it into edit's old_string.
+- Reading again a file that has not changed since you read it in this conversation returns a short note instead of the same lines: the earlier output is still current.`;
 
 export function createReadTool(env: ToolEnvironment): ToolDefinition<ReadInput> {
   return {
@@ -93,7 +94,13 @@ async function readPinned(env: ToolEnvironment, path: string, asked: string, sho
     const total = window.totalLines ?? 0;
     return fail(`${shown} has ${total} line${total === 1 ? '' : 's'}; offset ${offset} is past the end. Use an offset from 1 to ${Math.max(1, total)}.`);
   }
-  return { output: formatWindow(window, offset, env.outputCapChars), isError: false };
+  const output = formatWindow(window, offset, env.outputCapChars);
+  if (env.readLedger.seenBefore(asked, offset, limit, output)) {
+    const first = window.lines[0]?.number ?? offset;
+    const last = window.lines.at(-1)?.number ?? offset;
+    return { output: `[${shown} lines ${first}-${last} are unchanged since you last read them in this conversation; that output is still current.]`, isError: false };
+  }
+  return { output, isError: false };
 }
 
 function fail(output: string): ToolResult {

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Sandbox } from '../sandbox/types.ts';
+import type { ReadLedger } from './read-ledger.ts';
 
 /**
  * What a call does, for the policy. `read`: reads local files; `edit`: changes local files;
@@ -100,4 +101,6 @@ export interface ToolEnvironment {
   readonly ripgrepPath: string | null;
   /** Fetch used by web_fetch; injectable so tests can use a loopback server. */
   readonly fetch: typeof globalThis.fetch;
+  /** What the model has read in this conversation (read answers an unchanged re-read briefly). */
+  readonly readLedger: ReadLedger;
 }

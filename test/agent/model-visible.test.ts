@@ -12,6 +12,7 @@ import { buildSystemPrompt } from '../../src/context/system-prompt.ts';
 import { hostRunner } from '../../src/sandbox/host.ts';
 import { ToolRegistry } from '../../src/tools/registry.ts';
 import { BUILTIN_TOOL_NAMES } from '../../src/tools/tool-names.ts';
+import { createReadLedger } from '../../src/tools/read-ledger.ts';
 
 const SNAPSHOT = new URL('../fixtures/model-visible.json', import.meta.url);
 
@@ -25,6 +26,7 @@ test('the system prompt and tool schemas the model sees match the reviewed snaps
     outputCapChars: 30_000,
     ripgrepPath: null,
     fetch: globalThis.fetch,
+    readLedger: createReadLedger(),
   });
   await shutdown();
   const registry = new ToolRegistry(tools);

@@ -16,7 +16,7 @@ benignSession('benign files: looking around', [
   { command: 'head -5 src/math.js', shows: /^export function add\(a, b\) \{\n {2}return a \+ b;\n\}\n\nexport function multiply/ },
   { command: 'wc -l src/*.js', shows: /20 total$/ },
   { command: "find src -name '*.js'", shows: /src\/math\.js/ },
-  { command: "rg -n 'export function' src", shows: /src\/math\.js:9:export function subtract/ },
+  { command: "rg -n --sort path 'export function' src", shows: /src\/math\.js:9:export function subtract/ },
   { command: 'grep -rn TODO src', shows: /^src\/greet\.js:1:\/\/ TODO: translate the greeting$/ },
   { command: 'sed -n 1,3p src/greet.js', shows: /^\/\/ TODO: translate the greeting\nexport function greet\(name\) \{\n/ },
   { command: 'sort data/words.txt | uniq -c', shows: /^ {6}3 apple\n {6}2 fig\n {6}1 kiwi\n {6}2 pear$/ },

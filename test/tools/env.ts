@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { hostRunner } from '../../src/sandbox/host.ts';
 import type { ToolContext, ToolDefinition, ToolEnvironment, ToolResult } from '../../src/tools/types.ts';
+import { createReadLedger } from '../../src/tools/read-ledger.ts';
 
 /** The absolute path of an executable on PATH, or null. */
 export function findExecutable(name: string): string | null {
@@ -37,6 +38,7 @@ export function createTestEnvironment(projectRoot: string, overrides: Partial<To
     outputCapChars: 30_000,
     ripgrepPath,
     fetch: globalThis.fetch,
+    readLedger: createReadLedger(),
     ...overrides,
   };
 }

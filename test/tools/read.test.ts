@@ -16,7 +16,7 @@ after(() => cleanup());
 const read = (input: unknown, capChars?: number) =>
   runTool(createReadTool(createTestEnvironment(root, capChars === undefined ? {} : { outputCapChars: capChars })), input, root);
 
-const numbered = (from: number, texts: string[]): string => texts.map((text, i) => `${String(from + i).padStart(6)}\t${text}`).join('\n');
+const numbered = (from: number, texts: string[]): string => texts.map((text, i) => `${from + i}\t${text}`).join('\n');
 
 test('reads a file as numbered lines, relative to the project root', async () => {
   await writeFile(join(root, 'hello.txt'), 'first\nsecond\n\tthird\n');
@@ -73,8 +73,8 @@ test('very long lines are cut and the cut is reported', async () => {
   await writeFile(join(root, 'wide.txt'), `short\n${'x'.repeat(5000)}\nend\n`);
   const result = await read({ path: 'wide.txt' });
   const lines = result.output.split('\n');
-  assert.equal(lines[1], `     2\t${'x'.repeat(2000)} [… line truncated]`);
-  assert.equal(lines[2], '     3\tend');
+  assert.equal(lines[1], `2\t${'x'.repeat(2000)} [… line truncated]`);
+  assert.equal(lines[2], '3\tend');
   assert.match(result.output, /Line 2 was longer than 2000 characters and cut/);
 });
 
@@ -82,7 +82,7 @@ test('a single enormous line does not need to fit in memory', async () => {
   // Five-byte groups, so the reader's byte cap falls inside a 3-byte character.
   await writeFile(join(root, 'one-line.txt'), 'ab€'.repeat(1_000_000));
   const result = await read({ path: 'one-line.txt' });
-  assert.equal(result.output.split('\n')[0], `     1\t${'ab€'.repeat(667).slice(0, 2000)} [… line truncated]`);
+  assert.equal(result.output.split('\n')[0], `1\t${'ab€'.repeat(667).slice(0, 2000)} [… line truncated]`);
   assert.doesNotMatch(result.output, /not valid UTF-8/);
 });
 
@@ -173,7 +173,7 @@ test('a 200 MB file is read near its end without loading it into memory', async 
   assert.equal(result.isError, false);
   const shown = result.output.split('\n\n')[0]!.split('\n');
   assert.equal(shown.length, 5);
-  assert.equal(shown[0], `${String(totalLines - 4).padStart(6)}\t${line.trimEnd()}`);
+  assert.equal(shown[0], `${totalLines - 4}\t${line.trimEnd()}`);
   assert.match(result.output, /End of file/);
   const fileMb = (block.length * blocks) / 1024 / 1024;
   const peakMb = maxRssKb / 1024;

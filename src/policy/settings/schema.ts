@@ -54,6 +54,10 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       /** Share of the model's context window (above 0, at most 1) past which ward compacts. */
       compactThreshold: z.number().gt(0, 'must be above 0').lte(1, 'must be at most 1').optional(),
+      /** Trim old large tool outputs once they add up to this many tokens (0: only when compacting). */
+      trimBatchTokens: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
+      /** Mark prompt-cache breakpoints in requests (default true); false for gateways that reject them. */
+      promptCache: z.boolean().optional(),
     })
     .optional(),
   /** Budget limits (src/session/budget-limits.ts); in managed settings, ceilings nothing below can raise. */

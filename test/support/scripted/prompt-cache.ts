@@ -5,11 +5,15 @@
  * segments are identical, as with the real caches.
  *
  * Anthropic caches only what the request marks: prefixes ending at cache_control breakpoints
- * are written, and a later request reads the longest stored prefix it starts with.
+ * are written, and a later request reads the longest stored prefix that ends at one of its
+ * breakpoints or at most 20 blocks before one.
  * OpenAI caches automatically: every prefix it has seen can be read later.
  */
 import { createHash } from 'node:crypto';
 import { estimateTokens } from './wire-util.ts';
+
+/** How far before a breakpoint the Anthropic API looks for a cached prefix, in content blocks. */
+export const LOOKBACK_BLOCKS = 20;
 
 export interface PromptSegment {
   /** Canonical text of the segment, without cache_control (moving a breakpoint must not
@@ -46,12 +50,19 @@ export class PrefixCache {
     const lastBreakpoint = this.#mode === 'automatic' ? boundaries.length - 1 : boundaries.findLastIndex((b) => b.breakpoint);
     if (lastBreakpoint < 0) return { totalTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
+    // Automatic caching finds any prefix seen before. Breakpoint caching (Anthropic) looks for
+    // a stored prefix at each breakpoint and at most LOOKBACK_BLOCKS blocks before it, as the
+    // API does: a prefix further back is not found even though it is stored.
     let cacheReadTokens = 0;
-    for (let i = lastBreakpoint; i >= 0; i--) {
-      const boundary = boundaries[i];
-      if (boundary !== undefined && this.#stored.has(boundary.key)) {
-        cacheReadTokens = boundary.tokens;
-        break;
+    const starts = this.#mode === 'automatic' ? [lastBreakpoint] : boundaries.flatMap((b, i) => (b.breakpoint ? [i] : []));
+    for (const start of starts) {
+      const stop = this.#mode === 'automatic' ? 0 : Math.max(0, start - LOOKBACK_BLOCKS);
+      for (let i = start; i >= stop; i--) {
+        const boundary = boundaries[i];
+        if (boundary !== undefined && this.#stored.has(boundary.key)) {
+          cacheReadTokens = Math.max(cacheReadTokens, boundary.tokens);
+          break;
+        }
       }
     }
     const writeUpTo = boundaries[lastBreakpoint]?.tokens ?? 0;
