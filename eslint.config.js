@@ -32,6 +32,15 @@ export default defineConfig(
     },
   },
   {
+    // The release gate stands alone: usable on any package, it knows nothing of the agent.
+    files: ['src/release/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/agent/**', '../agent/*', '**/cli/**', '../cli/*', '**/model/**', '**/tools/**', '**/sandbox/**'], message: 'The release gate must not depend on the agent.' },
+      ] }],
+    },
+  },
+  {
     // Only the home module may read the user's home directory.
     files: ['src/**'],
     ignores: ['src/session/home.ts'],

@@ -6,6 +6,7 @@
  * Run: npm run bench   (or node bench/run-all.ts after npm run build)
  */
 import { measureContextSessions } from './context-sessions.ts';
+import { measureReleaseCheck } from './release-check.ts';
 import { measureFirstRequest } from './first-request.ts';
 import { describeMachine, machineTable } from './support/machine.ts';
 import { notesText, resultsTable, targetMet, type BenchReport } from './support/report.ts';
@@ -26,6 +27,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => BenchRep
   { name: 'sandbox-overhead', run: measureSandboxOverhead },
   { name: 'telemetry-off', run: () => measureTelemetryOff() },
   { name: 'context-sessions', run: measureContextSessions },
+  { name: 'release-check', run: measureReleaseCheck },
 ];
 
 const reports: BenchReport[] = [];

@@ -7,6 +7,7 @@ import type { PermissionMode } from '../events/schema.ts';
 import { BudgetConfigError, parseBudgetFlag, type BudgetKey, type BudgetValues } from '../session/budget-limits.ts';
 import { UsageError } from './usage-error.ts';
 import { parseAuditArgs, type AuditArgs } from './audit-args.ts';
+import { parseReleaseCheckArgs, type ReleaseCheckArgs } from './release-check-args.ts';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
@@ -49,7 +50,7 @@ export interface SubcommandArgs {
   readonly baseUrl: string | undefined;
 }
 
-export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs | SubcommandArgs | AuditArgs;
+export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | HeadlessArgs | SubcommandArgs | AuditArgs | ReleaseCheckArgs;
 
 const SUBCOMMANDS = new Set(['permissions', 'doctor', 'trust']);
 
@@ -90,6 +91,8 @@ const MODE_ALIASES: Readonly<Record<string, PermissionMode>> = {
 };
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  // The release gate is a tool of its own with its own options (release-check-args.ts).
+  if (argv[0] === 'release-check') return parseReleaseCheckArgs(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });

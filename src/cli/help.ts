@@ -12,6 +12,8 @@ Usage:
   ward audit verify [ID | --all]    prove session audit logs intact, or name the broken line
   ward audit show [ID]              a session's audit log as a timeline
   ward audit export [ID | --all]    audit records as JSON lines, for a SIEM
+  ward release-check [DIR|TGZ]     check what npm would publish, before you publish it
+                                    (ward release-check --help for its options)
 
 Options:
   -p, --print                   headless mode: run the task, print the result, exit

@@ -18,6 +18,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${wardVersion()}\n`);
       return EXIT.success;
     }
+    if (args.command === 'release-check') {
+      const { runReleaseCheckCommand } = await import('./release-check-command.ts');
+      return await runReleaseCheckCommand(args);
+    }
     if (args.command === 'audit') {
       const { runAuditCommand } = await import('./audit-command.ts');
       return await runAuditCommand(args);
