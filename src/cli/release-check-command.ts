@@ -8,7 +8,7 @@ import { EXIT } from '../agent/exit-codes.ts';
 import { ReleaseInputError } from '../release/errors.ts';
 import { formatJsonReport } from '../release/report/json.ts';
 import { formatSarifReport } from '../release/report/sarif.ts';
-import { formatTextReport } from '../release/report/text.ts';
+import { formatTextReport, summaryLine } from '../release/report/text.ts';
 import { reportPassed } from '../release/report/verdict.ts';
 import { defaultRegistry, runReleaseCheck } from '../release/run-check.ts';
 import type { ReleaseCheckReport } from '../release/types.ts';
@@ -48,7 +48,7 @@ export async function runReleaseCheckCommand(args: ReleaseCheckArgs): Promise<nu
       return EXIT.usage;
     }
     // The verdict still reaches the terminal (or the CI log) when the report goes to a file.
-    process.stderr.write(`${formatTextReport(report, { color: false }).trimEnd().split('\n').at(-1) ?? ''}\n`);
+    process.stderr.write(`${summaryLine(report)} — ${reportPassed(report) ? 'passed' : 'failed'}\n`);
   } else {
     process.stdout.write(text);
   }

@@ -15,6 +15,18 @@ import { buildPacklistTree } from './packlist-tree.ts';
 import { listPackFiles } from './packlist-walker.ts';
 import type { PackageFile, PublishedPackage } from './types.ts';
 
+/**
+ * Several checks read the same files (a bundle is read for its sourceMappingURL and for
+ * secrets): files up to this size are read from disk once per run and the bytes shared.
+ * Larger ones are read again each time, so memory stays bounded by what is small.
+ */
+const SHARED_READ_MAX_BYTES = 1024 * 1024;
+
+function readOnce(read: () => Promise<Buffer>): () => Promise<Buffer> {
+  let pending: Promise<Buffer> | undefined;
+  return () => (pending ??= read());
+}
+
 export async function readPackageDirectory(dir: string): Promise<PublishedPackage> {
   const root = path.resolve(dir);
   const info = await stat(root).catch((error: unknown) => {
@@ -54,7 +66,7 @@ async function packageFile(root: string, file: string, seen: Stats | undefined, 
   // segment with the bin targets (so only top-level bins, like `cli.js`, become executable).
   let mode = ((info.mode & 0o777) | 0o600) & ~0o022;
   if (binTargets.has(file.replace(/^[^\\/]*\//, ''))) mode |= 0o111;
-  return { path: file, size: info.size, mode, read: () => readFile(absolute) };
+  return { path: file, size: info.size, mode, read: info.size <= SHARED_READ_MAX_BYTES ? readOnce(() => readFile(absolute)) : () => readFile(absolute) };
 }
 
 async function readJson(file: string): Promise<unknown> {
